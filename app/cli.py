@@ -1,0 +1,83 @@
+"""`flask iku ...`: operator commands, each a thin call into a service."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.services import access, demo
+from app.services.passwords import PasswordTooWeakError, generate_password
+
+iku = AppGroup("iku", help="IKU Backoffice operations.")
+
+
+def _fail(exc: Exception) -> None:
+    raise click.ClickException(str(exc))
+
+
+@iku.command("init")
+def init_command() -> None:
+    """Roles, permissions, service standards and the org seed (idempotent)."""
+    access.sync_roles()
+    for line in demo.load_reference_data():
+        click.echo(line)
+
+
+@iku.command("demo")
+def demo_command() -> None:
+    """Demo accounts and data on top of `init` (idempotent); prints the admin login once."""
+    for line in demo.load_demo_data():
+        click.echo(line)
+
+
+@iku.command("create-user")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--role", "roles", multiple=True, required=True)
+@click.password_option()
+def create_user_command(username, email, first_name, last_name, roles, password) -> None:
+    """Create a user under the password policy."""
+    try:
+        access.create_user(username, first_name or username, last_name or "-", email,
+                           list(roles), password)
+    except (PasswordTooWeakError, access.UserCreateError) as exc:
+        _fail(exc)
+    click.echo(f"Pengguna {username} dibuat.")
+
+
+@iku.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password_command(username, password) -> None:
+    """Set a user's password under the password policy."""
+    try:
+        access.set_password(username, password)
+    except (PasswordTooWeakError, access.UserCreateError) as exc:
+        _fail(exc)
+    click.echo(f"Kata sandi {username} diubah.")
+
+
+@iku.command("unlock")
+@click.argument("username")
+def unlock_command(username) -> None:
+    """Unlock an account locked after repeated failed logins."""
+    try:
+        access.unlock_user(username)
+    except access.UserCreateError as exc:
+        _fail(exc)
+    click.echo(f"Akun {username} dibuka kembali.")
+
+
+@iku.command("gen-password")
+def gen_password_command() -> None:
+    """Print a random password that satisfies the policy."""
+    click.echo(generate_password())
+
+
+@iku.command("config-check")
+def config_check_command() -> None:
+    """Print the database the app would use (no secrets)."""
+    click.echo(current_app.config["SQLALCHEMY_DATABASE_URI"].split("@")[-1])

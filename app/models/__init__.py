@@ -1,0 +1,15 @@
+"""Every model, imported here so that mapping (and Alembic autogenerate) sees all of them."""
+
+from app.models.org import (  # noqa: F401
+    Competence,
+    CompetenceLevel,
+    CompetenceRecord,
+    IkuUser,
+    OrgUnit,
+    OrgUnitAssignment,
+    OrgUnitKind,
+    Pelaksana,
+    Position,
+    Section,
+    SectionKind,
+)

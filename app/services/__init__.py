@@ -1,0 +1,1 @@
+"""Business rules as plain functions over a SQLAlchemy session, testable without a request."""

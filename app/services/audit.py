@@ -1,0 +1,5 @@
+"""Audit trail of changes to core records (placeholder until the hash-chained trail lands)."""
+
+
+def install(db) -> None:
+    return None

@@ -1,0 +1,53 @@
+"""The one base class every CRUD page inherits.
+
+Workarounds on top of Flask-AppBuilder live here, once:
+- permissions are named after the entity and collapsed to read/add/edit/delete/export, so the
+  page and the REST API of an entity share them (FAB names them after each view method);
+- the unit scope filter (app.security) is put in front of every query of the view, so list,
+  show, edit, delete, actions and export cannot reach another unit's rows;
+- a record a liaison adds is pinned to its own unit, and one it edits cannot leave it.
+"""
+
+from __future__ import annotations
+
+from flask_appbuilder import ModelView
+
+from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
+
+
+class ScopeViolationError(ValueError):
+    """A liaison tried to put a record into another unit."""
+
+
+def enforce_unit_scope(item, scope_column: str | None) -> None:
+    """Shared by the views and the API: pin a scoped user's new or edited record to its unit."""
+    unit_id = current_scope_unit_id()
+    if unit_id is None or not scope_column or scope_column == "id":
+        return
+    attr = f"{scope_column}_id"
+    current = getattr(item, attr, None)
+    if current is None:
+        setattr(item, attr, unit_id)
+    elif current != unit_id:
+        raise ScopeViolationError("Data ini hanya boleh untuk satuan organisasi Anda sendiri.")
+
+
+class BaseModelView(ModelView):
+    """scope_column: the record's path to its OrgUnit ("id" for OrgUnit itself), or None for
+    records that belong to the bureau rather than to a unit."""
+
+    scope_column: str | None = None
+    extra_base_filters: list = []
+    method_permission_name = METHOD_PERMISSIONS
+    page_size = 25
+
+    def __init__(self, **kwargs):
+        self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
+        self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
+        super().__init__(**kwargs)
+
+    def pre_add(self, item) -> None:
+        enforce_unit_scope(item, self.scope_column)
+
+    def pre_update(self, item) -> None:
+        enforce_unit_scope(item, self.scope_column)

@@ -1,0 +1,155 @@
+"""CRUD pages of the organisation: units, sections, positions, pelaksana, competences."""
+
+from __future__ import annotations
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import Email, Optional, ValidationError
+
+from app.models.org import (
+    Competence,
+    CompetenceRecord,
+    NipInvalidError,
+    OrgUnit,
+    OrgUnitAssignment,
+    Pelaksana,
+    Position,
+    Section,
+    parse_nip,
+)
+from app.services import org as org_service
+from app.views.base import BaseModelView
+
+
+def nip_validator(_form, field) -> None:
+    try:
+        parse_nip(field.data or "")
+    except NipInvalidError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+EMAIL = [Optional(), Email(message=_l("Invalid email address."))]
+
+
+class OrgUnitView(BaseModelView):
+    datamodel = SQLAInterface(OrgUnit)
+    scope_column = "id"
+    list_title = show_title = _l("Organisation units")
+    add_title = edit_title = _l("Organisation unit")
+    list_columns = ["code", "name", "kind", "section", "head_name", "head_email", "active"]
+    search_columns = ["code", "name", "kind", "section", "head_name", "active"]
+    add_columns = edit_columns = [
+        "code", "name", "kind", "section", "head_name", "head_title", "head_email", "active",
+    ]  # fmt: skip
+    show_columns = add_columns
+    order_columns = ["code", "name", "kind", "active"]
+    base_order = ("code", "asc")
+    label_columns = {
+        "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"),
+        "section": _l("Served by section"), "head_name": _l("Head"),
+        "head_title": _l("Head's title"), "head_email": _l("Head's email"), "active": _l("Active"),
+    }  # fmt: skip
+    validators_columns = {"head_email": EMAIL}
+
+    def pre_update(self, item) -> None:
+        super().pre_update(item)
+        org_service.check_liaison_unit_edit(item)
+
+
+class OrgUnitAssignmentView(BaseModelView):
+    datamodel = SQLAInterface(OrgUnitAssignment)
+    scope_column = "org_unit"
+    base_permissions = ["can_list", "can_show"]
+    list_title = show_title = _l("Section assignment history")
+    list_columns = ["org_unit", "section", "valid_from", "valid_to", "changed_by"]
+    search_columns = ["org_unit", "section", "valid_from", "valid_to"]
+    base_order = ("valid_from", "desc")
+    label_columns = {
+        "org_unit": _l("Organisation unit"), "section": _l("Section"),
+        "valid_from": _l("From"), "valid_to": _l("Until"), "changed_by": _l("Changed by"),
+    }  # fmt: skip
+
+
+class SectionView(BaseModelView):
+    datamodel = SQLAInterface(Section)
+    list_title = show_title = _l("Sections")
+    add_title = edit_title = _l("Section")
+    list_columns = ["code", "name", "kind", "parent"]
+    search_columns = ["code", "name", "kind"]
+    add_columns = edit_columns = show_columns = ["code", "name", "kind", "parent"]
+    base_order = ("code", "asc")
+    label_columns = {
+        "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent": _l("Parent section"),
+    }  # fmt: skip
+
+
+class PositionView(BaseModelView):
+    datamodel = SQLAInterface(Position)
+    list_title = show_title = _l("Positions")
+    add_title = edit_title = _l("Position")
+    list_columns = ["code", "name", "level", "actor_code"]
+    search_columns = ["code", "name", "level", "actor_code"]
+    add_columns = edit_columns = show_columns = list_columns
+    base_order = ("level", "asc")
+    label_columns = {
+        "code": _l("Code"), "name": _l("Name"), "level": _l("Level"),
+        "actor_code": _l("Actor code in the standard"),
+    }  # fmt: skip
+
+
+class PelaksanaView(BaseModelView):
+    datamodel = SQLAInterface(Pelaksana)
+    list_title = show_title = _l("Pelaksana")
+    add_title = edit_title = _l("Pelaksana")
+    list_columns = ["name", "nip", "position", "section", "email", "active"]
+    search_columns = ["name", "nip", "position", "section", "email", "active"]
+    add_columns = edit_columns = show_columns = list_columns
+    order_columns = ["name", "nip", "email", "active"]
+    base_order = ("name", "asc")
+    label_columns = {
+        "name": _l("Name"), "nip": _l("NIP"), "position": _l("Position"),
+        "section": _l("Section"), "email": _l("Email"), "active": _l("Active"),
+    }  # fmt: skip
+    validators_columns = {"nip": [nip_validator], "email": EMAIL}
+
+
+class CompetenceView(BaseModelView):
+    datamodel = SQLAInterface(Competence)
+    list_title = show_title = _l("Competence standard")
+    list_columns = add_columns = edit_columns = show_columns = ["code", "description"]
+    search_columns = ["code", "description"]
+    base_order = ("code", "asc")
+    label_columns = {"code": _l("Code"), "description": _l("Description")}
+
+
+class CompetenceRecordView(BaseModelView):
+    datamodel = SQLAInterface(CompetenceRecord)
+    list_title = show_title = _l("Competence assessments")
+    add_title = edit_title = _l("Competence assessment")
+    list_columns = ["pelaksana", "competence", "level", "assessed_on"]
+    search_columns = ["pelaksana", "competence", "level", "assessed_on"]
+    add_columns = edit_columns = show_columns = [
+        "pelaksana", "competence", "level", "assessed_on", "evidence",
+    ]  # fmt: skip
+    base_order = ("assessed_on", "desc")
+    label_columns = {
+        "pelaksana": _l("Pelaksana"), "competence": _l("Competence"), "level": _l("Level"),
+        "assessed_on": _l("Assessed on"), "evidence": _l("Evidence"),
+    }  # fmt: skip
+
+
+def register(appbuilder) -> None:
+    category, label = "Organisation", _l("Organisation")
+    views = [
+        (OrgUnitView, "Units", _l("Organisation units"), "fa-building"),
+        (OrgUnitAssignmentView, "Assignment history", _l("Assignment history"), "fa-history"),
+        (SectionView, "Sections", _l("Sections"), "fa-sitemap"),
+        (PositionView, "Positions", _l("Positions"), "fa-id-badge"),
+        (PelaksanaView, "Pelaksana", _l("Pelaksana"), "fa-users"),
+        (CompetenceView, "Competences", _l("Competence standard"), "fa-graduation-cap"),
+        (CompetenceRecordView, "Competence records", _l("Competence assessments"), "fa-check"),
+    ]
+    for view, name, view_label, icon in views:
+        appbuilder.add_view(
+            view, name, label=view_label, icon=icon, category=category, category_label=label
+        )

@@ -1,0 +1,137 @@
+"""Configuration from environment variables.
+
+Every setting that differs between a laptop, CI and production comes from the environment, read
+through the typed helpers below so that a typo ("flase") fails at start instead of silently
+meaning True. `Config` is production-safe by default; `TestConfig` only relaxes what tests need.
+"""
+
+import os
+from pathlib import Path
+
+from flask_appbuilder.security.manager import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSECURE_KEYS = {"", "change-me", "dev", "secret", "changeme"}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+class Config:
+    ENV_NAME = env_str("IKU_ENV", "production")
+    SECRET_KEY = env_str("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = env_str(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'iku.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    APP_NAME = "IKU Backoffice"
+    APP_ICON = ""
+    FAB_BASE_TEMPLATE = "appbuilder/baselayout.html"
+    FAB_SECURITY_MANAGER_CLASS = "app.security.IkuSecurityManager"
+    FAB_INDEX_VIEW = "app.views.home.HomeIndexView"
+    # Alembic owns the schema; FAB would otherwise create_all() behind its back.
+    FAB_CREATE_DB = False
+    # Permission sync writes to the DB from every worker at start: do it in `flask iku init`.
+    FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)
+    FAB_ADD_SECURITY_API = True
+    FAB_API_SWAGGER_UI = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    FAB_SAFE_REDIRECT_HOSTS = env_list("FAB_SAFE_REDIRECT_HOSTS", [])
+
+    AUTH_TYPE = AUTH_DB
+    AUTH_USER_REGISTRATION = False
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per minute")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    IKU_LOCKOUT_THRESHOLD = env_int("IKU_LOCKOUT_THRESHOLD", 5)
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.services.passwords.validate_password_for_fab"
+
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_ENABLED = True
+    FORCE_HTTPS = env_bool("FORCE_HTTPS", False)
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+    LANGUAGES = {
+        "id": {"flag": "id", "name": "Bahasa Indonesia"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    MAIL_SERVER = env_str("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = env_str("MAIL_USERNAME") or None
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "iku-backoffice@localhost")
+
+    IKU_STANDARDS_DIR = str(BASE_DIR / "app" / "standards")
+    IKU_EXPORT_MAX_ROWS = env_int("IKU_EXPORT_MAX_ROWS", 50000)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to run production on a guessable key: sessions and JWTs would be forgeable."""
+        if cls.ENV_NAME != "test" and (cls.SECRET_KEY or "").strip() in INSECURE_KEYS:
+            raise RuntimeError(
+                "SECRET_KEY is missing or a known default. Set a long random SECRET_KEY "
+                "(`make run` generates one into instance/secret_key)."
+            )
+
+
+class DevConfig(Config):
+    """`make run` on a laptop: plain HTTP on 127.0.0.1, so cookies cannot require HTTPS."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = env_str("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
+    FAB_UPDATE_PERMS = False
+    MAIL_PORT = 8025
