@@ -1,0 +1,5 @@
+"""User administration pages (placeholder until the hardening lands)."""
+
+
+def register(appbuilder) -> None:
+    return None
