@@ -1,12 +1,13 @@
 """register_views() is THE one place that builds the menu: read it to see the whole app."""
 
 from app.api import register_apis
-from app.views import audit, org, standards, users
+from app.views import audit, imports, org, standards, users
 
 
 def register_views(appbuilder) -> None:
     org.register(appbuilder)
     standards.register(appbuilder)
     users.register(appbuilder)
+    imports.register(appbuilder)
     audit.register(appbuilder)
     register_apis(appbuilder)

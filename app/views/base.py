@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask_appbuilder import ModelView
 
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
+from app.views.lists import ExportMixin
 
 
 class ScopeViolationError(ValueError):
@@ -32,7 +33,7 @@ def enforce_unit_scope(item, scope_column: str | None) -> None:
         raise ScopeViolationError("Data ini hanya boleh untuk satuan organisasi Anda sendiri.")
 
 
-class BaseModelView(ModelView):
+class BaseModelView(ExportMixin, ModelView):
     """scope_column: the record's path to its OrgUnit ("id" for OrgUnit itself), or None for
     records that belong to the bureau rather than to a unit."""
 
