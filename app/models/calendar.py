@@ -66,9 +66,7 @@ class WorkSchedule(Model):
     end_time: Mapped[dt.time] = mapped_column(Time)
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, server_default=func.now(), onupdate=func.now()
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     @property
     def weekday_name(self) -> str:
@@ -100,9 +98,7 @@ class Holiday(Model):
     source: Mapped[str] = mapped_column(String(30), default=HolidaySource.ADMIN)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, server_default=func.now(), onupdate=func.now()
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     def __str__(self) -> str:
         text = f"{self.date.isoformat()} {self.name}"

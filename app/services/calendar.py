@@ -111,9 +111,7 @@ def load_schedule(session: Session, tz: str = DEFAULT_TZ) -> Schedule:
 
     A database whose hours were never seeded gets the default civil-service week rather than a
     schedule without working time (which would make every due-date computation fail)."""
-    rows = session.execute(
-        select(WorkSchedule.weekday, WorkSchedule.start_time, WorkSchedule.end_time)
-    ).all()
+    rows = session.execute(select(WorkSchedule.weekday, WorkSchedule.start_time, WorkSchedule.end_time)).all()
     days = set(session.scalars(select(Holiday.date).where(Holiday.active.is_(True))))
     if not rows:
         return Schedule.default(holidays=days, tz=tz)

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import islice
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -103,9 +104,7 @@ class Schedule:
     def default(cls, holidays: Iterable[date] = (), tz: str = DEFAULT_TZ) -> Schedule:
         mon_thu = ((time(7, 30), time(12)), (time(13), time(16)))
         fri = ((time(7, 30), time(11, 30)), (time(13), time(16, 30)))
-        return cls(
-            {0: mon_thu, 1: mon_thu, 2: mon_thu, 3: mon_thu, 4: fri}, tz, frozenset(holidays)
-        )
+        return cls({0: mon_thu, 1: mon_thu, 2: mon_thu, 3: mon_thu, 4: fri}, tz, frozenset(holidays))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -169,9 +168,6 @@ def parse_duration(text: str) -> Duration:
     return Duration(int(match[1]), DurationUnit(match[2].lower()))
 
 
-# --- local (naive, schedule-zone wall clock) helpers -------------------------------------------
-
-
 def _to_local(t: datetime, schedule: Schedule) -> datetime:
     if not isinstance(t, datetime):
         raise TypeError(f"Diperlukan datetime, bukan {type(t).__name__}")
@@ -188,45 +184,32 @@ def _spans(day: date, schedule: Schedule) -> tuple[Span, ...]:
     if day in schedule.holidays:
         return ()
     return tuple(
-        (datetime.combine(day, s), datetime.combine(day, e))
-        for s, e in schedule.intervals[day.weekday()]
+        (datetime.combine(day, s), datetime.combine(day, e)) for s, e in schedule.intervals[day.weekday()]
     )
 
 
-def _no_working_time(day: date) -> WorkingTimeNotFoundError:
-    return WorkingTimeNotFoundError(
-        f"Tidak ada jam kerja dalam {MAX_IDLE_DAYS} hari setelah {day.isoformat()}; "
-        "periksa jadwal kerja dan daftar hari libur"
-    )
+def _working_days_from(day: date, schedule: Schedule) -> Iterator[tuple[date, tuple[Span, ...]]]:
+    """Working days from ``day`` on with their spans, endlessly, one step per day (never per
+    minute); gives up after MAX_IDLE_DAYS days in a row without working time."""
+    idle = 0
+    while True:
+        if spans := _spans(day, schedule):
+            idle = 0
+            yield day, spans
+        elif (idle := idle + 1) > MAX_IDLE_DAYS:
+            raise WorkingTimeNotFoundError(
+                f"Tidak ada jam kerja dalam {MAX_IDLE_DAYS} hari sebelum {day.isoformat()}; "
+                "periksa jadwal kerja dan daftar hari libur"
+            )
+        day += ONE_DAY
 
 
 def _spans_from(day: date, schedule: Schedule) -> Iterator[Span]:
-    """All spans from ``day`` on, endlessly, one day per step (never minute by minute)."""
-    idle = 0
-    while True:
-        spans = _spans(day, schedule)
-        if spans:
-            idle = 0
-            yield from spans
-        else:
-            idle += 1
-            if idle > MAX_IDLE_DAYS:
-                raise _no_working_time(day)
-        day += ONE_DAY
+    return (span for _, spans in _working_days_from(day, schedule) for span in spans)
 
 
 def _nth_working_day_after(day: date, n: int, schedule: Schedule) -> date:
-    idle = 0
-    while n > 0:
-        day += ONE_DAY
-        if _spans(day, schedule):
-            n -= 1
-            idle = 0
-        else:
-            idle += 1
-            if idle > MAX_IDLE_DAYS:
-                raise _no_working_time(day)
-    return day
+    return next(islice(_working_days_from(day + ONE_DAY, schedule), n - 1, None))[0]
 
 
 def _first_working(t: datetime, schedule: Schedule) -> datetime:
@@ -262,9 +245,6 @@ def _add_days(t: datetime, days: int, schedule: Schedule) -> datetime:
         if target <= end:
             return max(start, target)
     return spans[-1][1]
-
-
-# --- public API ---------------------------------------------------------------------------------
 
 
 def is_working_day(day: date, schedule: Schedule) -> bool:
@@ -308,9 +288,7 @@ def working_minutes_between(a: datetime, b: datetime, schedule: Schedule) -> flo
     return total / ONE_MINUTE
 
 
-def elapsed_fraction(
-    start: datetime, duration: Duration | str, now: datetime, schedule: Schedule
-) -> float:
+def elapsed_fraction(start: datetime, duration: Duration | str, now: datetime, schedule: Schedule) -> float:
     """Share of the working time allowed by ``duration`` used by ``now``: 0 before the start,
     1.0 at the due moment, above 1.0 when overdue (the SLA percentage is this times 100)."""
     due = add_duration(start, duration, schedule)

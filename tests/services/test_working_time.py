@@ -241,9 +241,7 @@ def test_result_is_working_time(start: datetime, n: int, unit: str, schedule: Sc
 
 @settings(deadline=None)
 @given(moments, moments, st.integers(0, 2000), units, schedules())
-def test_monotonic_in_start(
-    t1: datetime, t2: datetime, n: int, unit: str, schedule: Schedule
-) -> None:
+def test_monotonic_in_start(t1: datetime, t2: datetime, n: int, unit: str, schedule: Schedule) -> None:
     t1, t2 = sorted((t1, t2))
     d = Duration(n, unit)
     assert add_duration(t1, d, schedule) <= add_duration(t2, d, schedule)
@@ -253,17 +251,13 @@ def test_monotonic_in_start(
 @given(moments, st.integers(0, 2000), st.integers(0, 2000), units, schedules())
 def test_monotonic_in_duration(t: datetime, a: int, b: int, unit: str, schedule: Schedule) -> None:
     a, b = sorted((a, b))
-    assert add_duration(t, Duration(a, unit), schedule) <= add_duration(
-        t, Duration(b, unit), schedule
-    )
+    assert add_duration(t, Duration(a, unit), schedule) <= add_duration(t, Duration(b, unit), schedule)
 
 
 @settings(deadline=None)
 @given(moments, st.integers(0, 3000), st.integers(1, 3000), schedules())
 def test_minutes_add_up(t: datetime, a: int, b: int, schedule: Schedule) -> None:
-    step = add_duration(
-        add_duration(t, Duration(a, "menit"), schedule), Duration(b, "menit"), schedule
-    )
+    step = add_duration(add_duration(t, Duration(a, "menit"), schedule), Duration(b, "menit"), schedule)
     assert step == add_duration(t, Duration(a + b, "menit"), schedule)
 
 
