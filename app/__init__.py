@@ -20,6 +20,23 @@ def _default_config():
     return getattr(config, name)
 
 
+def _configure_sqlite(engine) -> None:
+    """pysqlite opens transactions lazily and breaks SAVEPOINTs (SQLAlchemy docs, "Serializable
+    isolation / Savepoints"); take over BEGIN ourselves, and enforce foreign keys."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
 def create_app(config_class=None) -> Flask:
     config_class = config_class or _default_config()
     config_class.check()
@@ -34,6 +51,8 @@ def create_app(config_class=None) -> Flask:
 
     app.config["FAB_ROLES"] = ROLE_SPEC
     db.init_app(app)
+    with app.app_context():
+        _configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
 

@@ -81,18 +81,27 @@ def app():
 
 @pytest.fixture(autouse=True)
 def _rollback_each_test(app):
-    connection = db.engine.connect()
+    """Flask-SQLAlchemy's Session.get_bind() answers with the app's engine and ignores a
+    session-level bind, so the test swaps the engine entry for one connection in an outer
+    transaction; the app's commits become savepoint releases and everything is rolled back."""
+    engines = db._app_engines[app]
+    engine = engines[None]
+    connection = engine.connect()
     outer = connection.begin()
     db.session.remove()
     factory = db.session.session_factory
     saved = dict(factory.kw)
-    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
-    yield
-    db.session.remove()
-    factory.kw.clear()
-    factory.kw.update(saved)
-    outer.rollback()
-    connection.close()
+    factory.configure(join_transaction_mode="create_savepoint")
+    engines[None] = connection
+    try:
+        yield
+    finally:
+        db.session.remove()
+        engines[None] = engine
+        factory.kw.clear()
+        factory.kw.update(saved)
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ Workarounds on top of Flask-AppBuilder live here, once:
 from __future__ import annotations
 
 from flask_appbuilder import ModelView
+from flask_babel import gettext
 
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
 from app.views.lists import ExportMixin
@@ -33,6 +34,17 @@ def enforce_unit_scope(item, scope_column: str | None) -> None:
         raise ScopeViolationError("Data ini hanya boleh untuk satuan organisasi Anda sendiri.")
 
 
+def display_value(value):
+    """FAB prints None/True/False as Python does; a civil servant expects '–', Ya, Tidak."""
+    if value is None:
+        return "–"
+    if value is True:
+        return gettext("Yes")
+    if value is False:
+        return gettext("No")
+    return value
+
+
 class BaseModelView(ExportMixin, ModelView):
     """scope_column: the record's path to its OrgUnit ("id" for OrgUnit itself), or None for
     records that belong to the bureau rather than to a unit."""
@@ -45,6 +57,10 @@ class BaseModelView(ExportMixin, ModelView):
     def __init__(self, **kwargs):
         self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
+        self.formatters_columns = {
+            **{col: display_value for col in self.list_columns or []},
+            **(self.formatters_columns or {}),
+        }
         super().__init__(**kwargs)
 
     def pre_add(self, item) -> None:

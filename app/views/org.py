@@ -59,7 +59,7 @@ class OrgUnitView(BaseModelView):
 class OrgUnitAssignmentView(BaseModelView):
     datamodel = SQLAInterface(OrgUnitAssignment)
     scope_column = "org_unit"
-    base_permissions = ["can_list", "can_show"]
+    base_permissions = ["can_read", "can_export"]
     list_title = show_title = _l("Section assignment history")
     list_columns = ["org_unit", "section", "valid_from", "valid_to", "changed_by"]
     search_columns = ["org_unit", "section", "valid_from", "valid_to"]

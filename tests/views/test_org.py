@@ -1,0 +1,91 @@
+"""The org pages as an admin uses them: content, validation messages, nothing half-saved."""
+
+import pytest
+
+from app.models.org import OrgUnit, OrgUnitAssignment, Pelaksana, Section
+
+VALID_NIP = "198503152010121001"
+
+
+@pytest.fixture
+def admin(client, login):
+    login(client, "admin")
+    return client
+
+
+def _section(db_session, code):
+    return db_session.query(Section).filter_by(code=code).one()
+
+
+def test_unit_list_shows_the_seeded_units_with_their_section(admin):
+    page = admin.get("/orgunitview/list/?psize_OrgUnitView=50").get_data(as_text=True)
+    assert "Istana Kepresidenan Tampaksiring Bali" in page
+    assert "Sekretariat Kantor Staf Presiden" in page
+    assert page.count("Bagian Akuntabilitas Kinerja I<") == 7
+    assert page.count("Bagian Akuntabilitas Kinerja II<") == 6
+
+
+def test_unit_search_filters_the_list(admin):
+    page = admin.get("/orgunitview/list/?_flt_2_name=Istana").get_data(as_text=True)
+    assert "Istana Kepresidenan Bogor" in page
+    assert "Sekretariat Presiden<" not in page
+
+
+def test_pelaksana_with_valid_data_is_saved(admin, db_session):
+    section = _section(db_session, "AK1")
+    admin.post("/pelaksanaview/add", data={
+        "name": "Siti Rahma", "nip": VALID_NIP, "section": section.id,
+        "email": "siti@setneg.go.id", "active": "y",
+    })
+    saved = db_session.query(Pelaksana).filter_by(nip=VALID_NIP).one()
+    assert saved.name == "Siti Rahma" and saved.section_id == section.id
+
+
+@pytest.mark.parametrize(
+    ("nip", "message"),
+    [
+        ("12345", "NIP harus 18 digit angka."),
+        ("198502302010121001", "tanggal lahir yang tidak mungkin"),
+        ("198503152010131001", "bulan pengangkatan yang tidak mungkin"),
+        ("198503152010123001", "jenis kelamin"),
+    ],
+)
+def test_bad_nip_is_refused_with_a_clear_message(admin, db_session, nip, message):
+    response = admin.post("/pelaksanaview/add", data={"name": "X", "nip": nip})
+    assert message in response.get_data(as_text=True)
+    assert db_session.query(Pelaksana).filter_by(nip=nip).count() == 0
+
+
+def test_malformed_email_is_refused(admin, db_session):
+    response = admin.post("/pelaksanaview/add", data={
+        "name": "Budi", "nip": VALID_NIP, "email": "budi(at)setneg",
+    })
+    assert "Alamat email tidak valid" in response.get_data(as_text=True)
+    assert db_session.query(Pelaksana).filter_by(nip=VALID_NIP).count() == 0
+
+
+def test_duplicate_unit_code_is_refused(admin, db_session):
+    before = db_session.query(OrgUnit).count()
+    response = admin.post("/orgunitview/add", data={
+        "code": "SETPRES", "name": "Duplikat", "kind": "satuan_organisasi",
+    })
+    body = response.get_data(as_text=True)
+    assert "sudah ada" in body.lower() or "already exists" in body.lower()
+    assert db_session.query(OrgUnit).count() == before
+
+
+def test_moving_a_unit_to_the_other_section_keeps_the_history(admin, db_session):
+    unit = db_session.query(OrgUnit).filter_by(code="SETPRES").one()
+    ak2 = _section(db_session, "AK2")
+    admin.post(f"/orgunitview/edit/{unit.id}", data={
+        "code": unit.code, "name": unit.name, "kind": unit.kind, "section": ak2.id,
+        "active": "y",
+    })
+    db_session.expire_all()
+    rows = (db_session.query(OrgUnitAssignment).filter_by(org_unit_id=unit.id)
+            .order_by(OrgUnitAssignment.id).all())
+    assert [r.section.code for r in rows] == ["AK1", "AK2"]
+    assert rows[0].valid_to is not None and rows[1].valid_to is None
+    assert rows[1].changed_by == "admin"
+    page = admin.get("/orgunitassignmentview/list/").get_data(as_text=True)
+    assert "Sekretariat Presiden" in page
