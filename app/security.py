@@ -11,7 +11,7 @@ liaison's queries only ever return its own unit's rows, so guessing an id yields
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import current_app, has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import get_field_setup_query
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -99,12 +99,13 @@ def scope_unit_id(user) -> int | None:
 
 
 def current_scope_unit_id() -> int | None:
-    """Memoised per request: the filter runs on every query of a page."""
+    """Memoised on the request (not on `g`, which outlives a request when an app context was
+    already pushed, as in tests and CLI code): the filter runs on every query of a page."""
     if not has_request_context():
         return None
-    if "iku_scope" not in g:
-        g.iku_scope = scope_unit_id(current_app.appbuilder.sm.current_user)
-    return g.iku_scope
+    if "iku.scope" not in request.environ:
+        request.environ["iku.scope"] = scope_unit_id(current_app.appbuilder.sm.current_user)
+    return request.environ["iku.scope"]
 
 
 class UnitScopeFilter(BaseFilter):

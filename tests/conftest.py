@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -109,8 +110,19 @@ def db_session(app):
     return db.session
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context, as in production. Flask reuses an app context that
+    is already pushed (the session fixture pushes one), and with it `g`, where Flask-Login
+    caches the logged-in user: without this, the previous request's user would leak."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 
@@ -128,6 +140,7 @@ def login():
 @pytest.fixture
 def api_token(app):
     def _token(username: str, password: str = PASSWORD) -> dict:
+        app.test_client_class = FreshContextClient
         client = app.test_client()
         response = client.post(
             "/api/v1/security/login",

@@ -21,6 +21,21 @@ class BaseModelApi(ModelRestApi):
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
         super().__init__(**kwargs)
 
+    def post_headless(self):
+        return self._domain_errors_as_422(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._domain_errors_as_422(super().put_headless, pk)
+
+    def _domain_errors_as_422(self, handler, *args):
+        """Domain rules raise ValueError subclasses with a user-facing message; FAB's @safe
+        would answer 500 and leave the half-applied item in the session."""
+        try:
+            return handler(*args)
+        except ValueError as exc:
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
     def pre_add(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)
 

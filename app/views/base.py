@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from flask_appbuilder import ModelView
 from flask_babel import gettext
+from wtforms import BooleanField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import InputRequired
 
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
 from app.views.lists import ExportMixin
@@ -62,6 +65,17 @@ class BaseModelView(ExportMixin, ModelView):
             **(self.formatters_columns or {}),
         }
         super().__init__(**kwargs)
+
+    def _init_forms(self) -> None:
+        """FAB marks a NOT NULL boolean InputRequired, and an unticked checkbox sends no input:
+        "active" could never be switched off. A checkbox always has a value; drop the rule."""
+        super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            for name in dir(form):
+                field = getattr(form, name, None)
+                if isinstance(field, UnboundField) and issubclass(field.field_class, BooleanField):
+                    rules = field.kwargs.get("validators") or []
+                    field.kwargs["validators"] = [r for r in rules if not isinstance(r, InputRequired)]
 
     def pre_add(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)
