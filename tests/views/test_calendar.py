@@ -1,0 +1,68 @@
+"""The working calendar as data: an admin changes it, and due dates follow (issue: Cycles 1)."""
+
+import datetime as dt
+
+from click.testing import CliRunner
+
+from app.models.calendar import Holiday
+
+
+def _due(app, start, duration):
+    from app.cli import iku
+
+    runner = CliRunner()
+    with app.app_context():
+        result = runner.invoke(
+            iku, ["due", start, duration], obj=None, standalone_mode=False, catch_exceptions=False
+        )
+    return result.output.strip()
+
+
+def test_due_command_follows_the_rules(app):
+    assert _due(app, "2026-11-24T10:00", "2 hari") == "2026-11-26T10:00:00+07:00"
+    assert _due(app, "2026-11-27T15:00", "2 hari") == "2026-12-01T15:00:00+07:00"
+    assert _due(app, "2026-11-23T15:30", "30 menit") == "2026-11-23T16:00:00+07:00"
+
+
+def test_due_command_skips_cuti_bersama_from_the_holiday_table(app):
+    # 2026-12-24 is cuti bersama, 2026-12-25 Christmas: Wed 23 Dec + 1 hari = Mon 28 Dec.
+    assert _due(app, "2026-12-23T09:00", "1 hari") == "2026-12-28T09:00:00+07:00"
+
+
+def test_admin_adds_an_office_closure_and_due_dates_move(app, client, login, db_session):
+    login(client, "admin")
+    page = client.post(
+        "/holidayview/add",
+        data={
+            "date": "2026-11-25",
+            "name": "Penutupan kantor",
+            "category": "manual",
+            "active": "y",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Data berhasil ditambahkan" in page
+    closure = db_session.query(Holiday).filter_by(date=dt.date(2026, 11, 25)).one()
+    assert closure.source == "admin"
+    assert _due(app, "2026-11-24T10:00", "2 hari") == "2026-11-27T10:00:00+07:00"
+
+
+def test_admin_reactivates_a_national_holiday_as_a_working_day(app, client, login, db_session):
+    christmas = db_session.query(Holiday).filter_by(date=dt.date(2026, 12, 25)).one()
+    assert christmas.category == "public"
+    login(client, "admin")
+    client.post(
+        f"/holidayview/edit/{christmas.id}",
+        data={
+            "date": "2026-12-25",
+            "name": christmas.name,
+            "category": "public",
+        },
+    )
+    assert _due(app, "2026-12-23T09:00", "1 hari") == "2026-12-25T09:00:00+07:00"
+
+
+def test_holiday_list_shows_the_source(client, login):
+    login(client, "staf")
+    page = client.get("/holidayview/list/?_flt_2_name=Natal").get_data(as_text=True)
+    assert "Natal" in page and "holidays package" in page
