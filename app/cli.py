@@ -81,3 +81,19 @@ def gen_password_command() -> None:
 def config_check_command() -> None:
     """Print the database the app would use (no secrets)."""
     click.echo(current_app.config["SQLALCHEMY_DATABASE_URI"].split("@")[-1])
+
+
+@iku.command("audit-verify")
+def audit_verify_command() -> None:
+    """Recompute the audit trail's hash chain; exit 1 at the first broken link."""
+    from app.extensions import db
+    from app.services import audit
+
+    broken = audit.verify_chain(db.session)
+    if broken is None:
+        click.echo(f"OK: {audit.count_entries(db.session)} entri")
+        return
+    when = f" ({broken.occurred_at:%Y-%m-%d %H:%M:%S} UTC)" if broken.occurred_at else ""
+    where = f"entri #{broken.entry_id}{when}" if broken.entry_id else "rantai"
+    click.echo(f"RUSAK: {where}: {broken.reason}", err=True)
+    raise SystemExit(1)

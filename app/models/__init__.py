@@ -1,5 +1,6 @@
 """Every model, imported here so that mapping (and Alembic autogenerate) sees all of them."""
 
+from app.models.audit import AuditAction, AuditEntry, AuditHead, AuditSpec  # noqa: F401
 from app.models.org import (  # noqa: F401
     Competence,
     CompetenceLevel,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 20:30:19.840876
+Create Date: 2026-11-25 20:39:17.708729
 
 """
 from alembic import op
@@ -56,6 +56,35 @@ def upgrade():
     sa.Column('name', sa.String(length=250), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
+    )
+    op.create_table('audit_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.Column('actor', sa.String(length=128), nullable=False),
+    sa.Column('actor_ip', sa.String(length=64), nullable=True),
+    sa.Column('action', sa.String(length=30), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('entity_id', sa.String(length=64), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('changes', sa.JSON(), nullable=True),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('prev_hash')
+    )
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entry_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entry_actor'), ['actor'], unique=False)
+        batch_op.create_index('ix_audit_entry_entity_entity_id', ['entity', 'entity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entry_occurred_at'), ['occurred_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entry_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('last_id', sa.Integer(), nullable=False),
+    sa.Column('last_hash', sa.String(length=64), nullable=False),
+    sa.Column('entries', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('competence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -320,6 +349,15 @@ def downgrade():
     op.drop_table('section')
     op.drop_table('position')
     op.drop_table('competence')
+    op.drop_table('audit_head')
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entry_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entry_occurred_at'))
+        batch_op.drop_index('ix_audit_entry_entity_entity_id')
+        batch_op.drop_index(batch_op.f('ix_audit_entry_actor'))
+        batch_op.drop_index(batch_op.f('ix_audit_entry_action'))
+
+    op.drop_table('audit_entry')
     op.drop_table('ab_view_menu')
     op.drop_table('ab_role')
     op.drop_table('ab_register_user')
