@@ -105,6 +105,10 @@ class Config:
 
     IKU_STANDARDS_DIR = str(BASE_DIR / "app" / "standards")
     IKU_EXPORT_MAX_ROWS = env_int("IKU_EXPORT_MAX_ROWS", 50000)
+    # Uploaded import files wait here between preview and confirm: a shared volume when the app
+    # runs on several machines (empty = instance/imports).
+    IKU_IMPORT_DIR = env_str("IKU_IMPORT_DIR", "")
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
 
     @classmethod
     def check(cls) -> None:

@@ -97,3 +97,53 @@ def audit_verify_command() -> None:
     where = f"entri #{broken.entry_id}{when}" if broken.entry_id else "rantai"
     click.echo(f"RUSAK: {where}: {broken.reason}", err=True)
     raise SystemExit(1)
+
+
+@iku.command("due")
+@click.argument("start")
+@click.argument("duration")
+def due_command(start, duration) -> None:
+    """Print the due moment of DURATION (as written in a standard, e.g. '2 hari') from START
+    (ISO 8601), in working time: the office hours and holidays stored in the database."""
+    import datetime as dt
+
+    from app.extensions import db
+    from app.services import calendar
+    from app.services.working_time import add_duration
+
+    try:
+        begin = dt.datetime.fromisoformat(start)
+        schedule = calendar.load_schedule(db.session)
+        click.echo(add_duration(begin, duration, schedule).isoformat())
+    except ValueError as exc:
+        _fail(exc)
+
+
+@iku.command("sync-holidays")
+@click.argument("years", nargs=-1, type=int)
+def sync_holidays_command(years) -> None:
+    """Add the national holidays and cuti bersama of YEARS (default: last, this and next year)."""
+    import datetime as dt
+
+    from app.extensions import db
+    from app.services import calendar
+
+    this_year = dt.date.today().year
+    result = calendar.sync_holidays(db.session, years or range(this_year - 1, this_year + 2))
+    click.echo(f"Hari libur: {len(result.added)} ditambahkan, {result.kept} sudah ada.")
+
+
+@iku.command("load-standards")
+def load_standards_command() -> None:
+    """Load app/standards/*.yaml: a changed file becomes a new version; prints the warnings."""
+    from app.extensions import db
+    from app.services import standards
+
+    try:
+        results = standards.load_all(db.session, current_app.config["IKU_STANDARDS_DIR"])
+    except standards.StandardInvalidError as exc:
+        _fail(exc)
+    for standard, warnings in results:
+        click.echo(f"{standard.code} versi {standard.version}")
+        for warning in warnings:
+            click.echo(f"  ! {warning}")

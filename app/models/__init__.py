@@ -1,6 +1,7 @@
 """Every model, imported here so that mapping (and Alembic autogenerate) sees all of them."""
 
 from app.models.audit import AuditAction, AuditEntry, AuditHead, AuditSpec  # noqa: F401
+from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule  # noqa: F401
 from app.models.org import (  # noqa: F401
     Competence,
     CompetenceLevel,
@@ -14,3 +15,4 @@ from app.models.org import (  # noqa: F401
     Section,
     SectionKind,
 )
+from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401

@@ -1,23 +1,26 @@
-"""Reference data every installation needs, and demo data for `make run`. Both idempotent."""
+"""Reference data every installation needs, and demo data for `make run`. Both idempotent.
+
+The units (pengguna), the Bagian serving them and the competence standard come from the
+service standards' own data (their "ruang lingkup"), so a new standard brings its users along.
+The bureau's internal structure (Subbagian, positions) is the bureau's, not a standard's.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import current_app
 
 from app.extensions import db
-from app.models.org import OrgUnit, OrgUnitKind, Position, Section, SectionKind
-from app.services import access
+from app.models.org import Competence, OrgUnit, OrgUnitKind, Position, Section, SectionKind
+from app.services import access, calendar, standards
 from app.services.passwords import generate_password
 
-SECTIONS = [
-    ("BIRO-OTLAK", "Biro Organisasi, Tata Laksana, dan Akuntabilitas Kinerja", SectionKind.BIRO, None),
-    ("AK1", "Bagian Akuntabilitas Kinerja I", SectionKind.BAGIAN, "BIRO-OTLAK"),
-    ("AK2", "Bagian Akuntabilitas Kinerja II", SectionKind.BAGIAN, "BIRO-OTLAK"),
-    ("AK1-PPEK", "Subbagian Pemantauan, Penilaian, dan Evaluasi Kinerja I", SectionKind.SUBBAGIAN, "AK1"),
-    ("AK1-PPK", "Subbagian Perencanaan dan Pelaporan Kinerja I", SectionKind.SUBBAGIAN, "AK1"),
-    ("AK2-PPEK", "Subbagian Pemantauan, Penilaian, dan Evaluasi Kinerja II", SectionKind.SUBBAGIAN, "AK2"),
-    ("AK2-PPK", "Subbagian Perencanaan dan Pelaporan Kinerja II", SectionKind.SUBBAGIAN, "AK2"),
-]  # fmt: skip
+SUBBAGIAN = [
+    ("PPEK", "Subbagian Pemantauan, Penilaian, dan Evaluasi Kinerja"),
+    ("PPK", "Subbagian Perencanaan dan Pelaporan Kinerja"),
+]
+ROMAN = {"AK1": "I", "AK2": "II"}
 POSITIONS = [
     ("KARO", "Kepala Biro", 1, "kepala_biro"),
     ("KABAG", "Kepala Bagian", 2, "kabag"),
@@ -26,24 +29,8 @@ POSITIONS = [
 ]
 
 
-UNITS = [
-    ("SETPRES", "Sekretariat Presiden", "AK1"),
-    ("SETWAPRES", "Sekretariat Wakil Presiden", "AK1"),
-    ("SETMILPRES", "Sekretariat Militer Presiden", "AK1"),
-    ("ISTANA-BOGOR", "Istana Kepresidenan Bogor", "AK1"),
-    ("ISTANA-YOGYAKARTA", "Istana Kepresidenan Yogyakarta", "AK1"),
-    ("ISTANA-CIPANAS", "Istana Kepresidenan Cipanas", "AK1"),
-    ("ISTANA-TAMPAKSIRING", "Istana Kepresidenan Tampaksiring Bali", "AK1"),
-    ("SETKEMEN", "Sekretariat Kementerian", "AK2"),
-    ("DEP-HUKUM", "Deputi Bidang Hukum dan Perundang-undangan", "AK2"),
-    ("DEP-HUBKEL", "Deputi Bidang Hubungan Kelembagaan dan Kemasyarakatan", "AK2"),
-    ("DEP-AA", "Deputi Bidang Administrasi Aparatur", "AK2"),
-    ("SETWANTIMPRES", "Sekretariat Dewan Pertimbangan Presiden", "AK2"),
-    ("SETKSP", "Sekretariat Kantor Staf Presiden", "AK2"),
-]
-
-
 def _upsert(model, key: str, value, **fields):
+    """Create the row if missing; an existing row is the admins' and is left as it is."""
     row = db.session.query(model).filter(getattr(model, key) == value).one_or_none()
     if row is None:
         row = model(**{key: value}, **fields)
@@ -51,22 +38,45 @@ def _upsert(model, key: str, value, **fields):
     return row
 
 
-def seed_bureau() -> None:
-    by_code = {}
-    for code, name, kind, parent in SECTIONS:
-        by_code[code] = _upsert(Section, "code", code, name=name, kind=kind,
-                                parent=by_code.get(parent))
+def seed_org_from_standard(content: dict) -> None:
+    scope = content["scope"]
+    unit = scope["service_unit"]
+    biro = _upsert(Section, "code", unit["code"], name=unit["name"], kind=SectionKind.BIRO)
+    for bagian in scope["executors"]["bagian"]:
+        section = _upsert(Section, "code", bagian["code"], name=bagian["name"],
+                          kind=SectionKind.BAGIAN, parent=biro)
+        suffix = ROMAN.get(bagian["code"], bagian["code"])
+        for code, name in SUBBAGIAN:
+            _upsert(Section, "code", f"{bagian['code']}-{code}", name=f"{name} {suffix}",
+                    kind=SectionKind.SUBBAGIAN, parent=section)
+        for item in bagian["units"]:
+            _upsert(OrgUnit, "code", item["code"], name=item["name"], kind=OrgUnitKind.SATORG,
+                    section=section)
+    for item in scope["competences"]["items"]:
+        _upsert(Competence, "code", item["label"], description=item["text"])
     for code, name, level, actor in POSITIONS:
         _upsert(Position, "code", code, name=name, level=level, actor_code=actor)
-    for code, name, section in UNITS:
-        _upsert(OrgUnit, "code", code, name=name, kind=OrgUnitKind.SATORG,
-                section=by_code[section])
     db.session.commit()
 
 
 def load_reference_data() -> list[str]:
-    seed_bureau()
-    return ["Data referensi dimuat."]
+    """Office hours, holidays of the years in use, the service standards and their org."""
+    lines = []
+    calendar.seed_default_schedule(db.session)
+    this_year = dt.date.today().year
+    synced = calendar.sync_holidays(db.session, range(this_year - 1, this_year + 3))
+    lines.append(f"Hari libur baru: {len(synced.added)}.")
+    schedule = calendar.load_schedule(db.session)
+    shortest_day = min(
+        sum((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) for start, end in spans)
+        for spans in schedule.intervals.values()
+    )
+    for standard, warnings in standards.load_all(
+        db.session, current_app.config["IKU_STANDARDS_DIR"], day_minutes=shortest_day
+    ):
+        seed_org_from_standard(standard.content)
+        lines.append(f"Standar {standard.code} versi {standard.version}: {len(warnings)} peringatan.")
+    return lines
 
 
 def load_demo_data() -> list[str]:
