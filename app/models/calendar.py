@@ -21,7 +21,6 @@ from sqlalchemy import (
     String,
     Time,
     func,
-    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -96,7 +95,7 @@ class Holiday(Model):
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(20), default=HolidayCategory.MANUAL)
     source: Mapped[str] = mapped_column(String(30), default=HolidaySource.ADMIN)
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 

@@ -12,7 +12,7 @@ import datetime as dt
 from flask import current_app
 
 from app.extensions import db
-from app.models.org import Competence, OrgUnit, OrgUnitKind, Position, Section, SectionKind
+from app.models.org import Competence, OrgUnit, OrgUnitKind, Pelaksana, Position, Section, SectionKind
 from app.services import access, calendar, standards
 from app.services.passwords import generate_password
 
@@ -79,12 +79,49 @@ def load_reference_data() -> list[str]:
     return lines
 
 
+# username, name, NIP, position code, section code, role, unit the liaison acts for
+DEMO_PEOPLE = [
+    ("karo", "Dr. Hendra Wijaya", "197204121998031001", "KARO", "BIRO-OTLAK", "Kepala Biro", None),
+    ("kabag1", "Rina Kartika", "197808232003122002", "KABAG", "AK1", "Kepala Bagian", None),
+    ("kabag2", "Agus Salim", "197911052005011003", "KABAG", "AK2", "Kepala Bagian", None),
+    ("kasubbag1", "Dewi Lestari", "198302142008012004", "KASUBBAG", "AK1-PPK", "Kepala Subbagian", None),
+    ("kasubbag2", "Bambang Hartono", "198106302006041005", "KASUBBAG", "AK2-PPK", "Kepala Subbagian", None),
+    ("staf1", "Putri Maharani", "199001172015032006", "STAF", "AK1-PPK", "Staf", None),
+    ("staf2", "Yoga Pratama", "199205092017011007", "STAF", "AK2-PPK", "Staf", None),
+    ("auditor", "Inspektorat", None, None, None, "Auditor", None),
+    ("setpres", "Penghubung Setpres", None, None, None, "Pengguna", "SETPRES"),
+    ("setwapres", "Penghubung Setwapres", None, None, None, "Pengguna", "SETWAPRES"),
+]  # fmt: skip
+
+
+def _demo_person(username, name, nip, position, section, role, unit, password) -> None:
+    links = {}
+    if nip:
+        person = _upsert(
+            Pelaksana, "nip", nip, name=name, email=f"{username}@iku.local",
+            position=db.session.query(Position).filter_by(code=position).one(),
+            section=db.session.query(Section).filter_by(code=section).one(),
+        )
+        db.session.flush()
+        links["pelaksana_id"] = person.id
+    if unit:
+        links["org_unit_id"] = db.session.query(OrgUnit).filter_by(code=unit).one().id
+    first, _, last = name.partition(" ")
+    access.create_user(username, first, last or "-", f"{username}@iku.local", [role], password, **links)
+
+
 def load_demo_data() -> list[str]:
-    """Accounts for trying the app. The admin's password is random and printed only when the
-    account is created: it is never a default, and it is not stored anywhere in clear."""
+    """Accounts for trying the app, one per role. Passwords are random and printed only when the
+    accounts are created: never a default, and not stored anywhere in clear."""
     sm = current_app.appbuilder.sm
     if sm.find_user(username="admin"):
-        return ["Akun admin sudah ada (atur ulang: flask iku set-password admin)."]
-    password = generate_password()
-    access.create_user("admin", "Admin", "IKU", "admin@iku.local", ["Admin"], password)
-    return [f"Login admin: admin / {password}"]
+        return ["Akun demo sudah ada (atur ulang: flask iku set-password <pengguna>)."]
+    admin_password, demo_password = generate_password(), generate_password()
+    access.create_user("admin", "Admin", "IKU", "admin@iku.local", ["Admin"], admin_password)
+    for person in DEMO_PEOPLE:
+        _demo_person(*person, demo_password)
+    names = ", ".join(person[0] for person in DEMO_PEOPLE)
+    return [
+        f"Login admin: admin / {admin_password}",
+        f"Akun demo ({names}) dengan kata sandi: {demo_password}",
+    ]

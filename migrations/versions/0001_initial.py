@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 20:39:17.708729
+Create Date: 2026-11-25 20:51:47.284467
 
 """
 from alembic import op
@@ -93,6 +93,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('holiday',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('source', sa.String(length=30), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint("category IN ('public', 'government', 'manual')", name='ck_holiday_category'),
+    sa.CheckConstraint("source IN ('holidays package', 'admin')", name='ck_holiday_source'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('date')
+    )
     op.create_table('position',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=30), nullable=False),
@@ -114,6 +128,39 @@ def upgrade():
     )
     with op.batch_alter_table('section', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_section_parent_id'), ['parent_id'], unique=False)
+
+    op.create_table('service_standard',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=50), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('source_file', sa.String(length=255), nullable=False),
+    sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('loaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code', 'version', name='uq_service_standard_code_version')
+    )
+    with op.batch_alter_table('service_standard', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_service_standard_code'), ['code'], unique=False)
+        batch_op.create_index('uq_service_standard_current', ['code'], unique=True, sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
+
+    op.create_table('work_schedule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('weekday', sa.SmallInteger(), nullable=False, comment='0 = Senin, 6 = Minggu'),
+    sa.Column('start_time', sa.Time(), nullable=False),
+    sa.Column('end_time', sa.Time(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint('start_time < end_time', name='ck_work_schedule_order'),
+    sa.CheckConstraint('weekday BETWEEN 0 AND 6', name='ck_work_schedule_weekday'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('work_schedule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_schedule_weekday'), ['weekday'], unique=False)
 
     op.create_table('ab_group_role',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,6 +223,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_pelaksana_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_pelaksana_position_id'), ['position_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pelaksana_section_id'), ['section_id'], unique=False)
+
+    op.create_table('step_definition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('standard_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=50), nullable=False),
+    sa.Column('label', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('duration_value', sa.Integer(), nullable=True),
+    sa.Column('duration_unit', sa.String(length=10), nullable=True),
+    sa.Column('repetitions', sa.Integer(), nullable=False),
+    sa.Column('actors', sa.JSON(), nullable=False),
+    sa.Column('performed_by', sa.String(length=50), nullable=True),
+    sa.Column('relative_deadline', sa.JSON(), nullable=True),
+    sa.Column('substeps', sa.JSON(), nullable=False),
+    sa.Column('documents', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['standard_id'], ['service_standard.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('standard_id', 'code', name='uq_step_definition_code'),
+    sa.UniqueConstraint('standard_id', 'position', name='uq_step_definition_position')
+    )
+    with op.batch_alter_table('step_definition', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_step_definition_standard_id'), ['standard_id'], unique=False)
 
     op.create_table('ab_permission_view_role',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -322,6 +392,10 @@ def downgrade():
         batch_op.drop_index('idx_permission_view_id')
 
     op.drop_table('ab_permission_view_role')
+    with op.batch_alter_table('step_definition', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_step_definition_standard_id'))
+
+    op.drop_table('step_definition')
     with op.batch_alter_table('pelaksana', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pelaksana_section_id'))
         batch_op.drop_index(batch_op.f('ix_pelaksana_position_id'))
@@ -343,11 +417,21 @@ def downgrade():
         batch_op.drop_index('idx_group_id')
 
     op.drop_table('ab_group_role')
+    with op.batch_alter_table('work_schedule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_schedule_weekday'))
+
+    op.drop_table('work_schedule')
+    with op.batch_alter_table('service_standard', schema=None) as batch_op:
+        batch_op.drop_index('uq_service_standard_current', sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
+        batch_op.drop_index(batch_op.f('ix_service_standard_code'))
+
+    op.drop_table('service_standard')
     with op.batch_alter_table('section', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_section_parent_id'))
 
     op.drop_table('section')
     op.drop_table('position')
+    op.drop_table('holiday')
     op.drop_table('competence')
     op.drop_table('audit_head')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
