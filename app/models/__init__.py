@@ -16,3 +16,16 @@ from app.models.org import (  # noqa: F401
     SectionKind,
 )
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401
+from app.models.cycles import (  # noqa: F401
+    Cycle,
+    CycleStatus,
+    CycleUnit,
+    Reminder,
+    ReminderKind,
+    SlaStatus,
+    WorkEvent,
+    WorkEventAction,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)

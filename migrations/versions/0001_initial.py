@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 20:51:47.284467
+Create Date: 2026-11-25 20:56:14.392136
 
 """
 from alembic import op
@@ -361,11 +361,178 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('user_id', 'role_id')
     )
+    op.create_table('cycle',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=50), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.String(length=50), nullable=False),
+    sa.Column('reason_note', sa.Text(), nullable=True),
+    sa.Column('standard_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('lead_section_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('started_by_id', sa.Integer(), nullable=True),
+    sa.Column('planned_end', sa.DateTime(), nullable=True),
+    sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['lead_section_id'], ['section.id'], ),
+    sa.ForeignKeyConstraint(['standard_id'], ['service_standard.id'], ),
+    sa.ForeignKeyConstraint(['started_by_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('cycle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cycle_standard_id'), ['standard_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cycle_status'), ['status'], unique=False)
+
+    op.create_table('cycle_unit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'org_unit_id', name='uq_cycle_unit')
+    )
+    with op.batch_alter_table('cycle_unit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cycle_unit_cycle_id'), ['cycle_id'], unique=False)
+
+    op.create_table('work_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('depth', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=120), nullable=False),
+    sa.Column('step_code', sa.String(length=50), nullable=False),
+    sa.Column('label', sa.String(length=60), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('parallel', sa.Boolean(), nullable=False),
+    sa.Column('is_leaf', sa.Boolean(), nullable=False),
+    sa.Column('actor_code', sa.String(length=50), nullable=True),
+    sa.Column('actor_kind', sa.String(length=20), nullable=True),
+    sa.Column('actor_name', sa.String(length=200), nullable=True),
+    sa.Column('on_behalf_of', sa.String(length=300), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('org_unit_id', sa.Integer(), nullable=True),
+    sa.Column('assignee_user_id', sa.Integer(), nullable=True),
+    sa.Column('duration_value', sa.Integer(), nullable=True),
+    sa.Column('duration_unit', sa.String(length=10), nullable=True),
+    sa.Column('time_text', sa.String(length=60), nullable=True),
+    sa.Column('relative_deadline', sa.JSON(), nullable=True),
+    sa.Column('documents', sa.JSON(), nullable=False),
+    sa.Column('planned_start', sa.DateTime(), nullable=True),
+    sa.Column('planned_due', sa.DateTime(), nullable=True),
+    sa.Column('ready_at', sa.DateTime(), nullable=True),
+    sa.Column('clock_start', sa.DateTime(), nullable=True),
+    sa.Column('allowed_minutes', sa.Float(), nullable=True),
+    sa.Column('due_at', sa.DateTime(), nullable=True),
+    sa.Column('clock_paused_at', sa.DateTime(), nullable=True),
+    sa.Column('paused_minutes', sa.Float(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.Column('completed_by_id', sa.Integer(), nullable=True),
+    sa.Column('at_risk_at', sa.DateTime(), nullable=True),
+    sa.Column('overdue_at', sa.DateTime(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_user_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['completed_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['parent_id'], ['work_item.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'code', name='uq_work_item_code')
+    )
+    with op.batch_alter_table('work_item', schema=None) as batch_op:
+        batch_op.create_index('ix_work_item_assignee_status', ['assignee_user_id', 'status'], unique=False)
+        batch_op.create_index('ix_work_item_cycle_position', ['cycle_id', 'position'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_item_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_item_section_id'), ['section_id'], unique=False)
+        batch_op.create_index('ix_work_item_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_work_item_unit_status', ['org_unit_id', 'status'], unique=False)
+
+    op.create_table('reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['work_item.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('item_id', 'user_id', 'kind', name='uq_reminder_item_user_kind')
+    )
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminder_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index('ix_reminder_user_read', ['user_id', 'read_at'], unique=False)
+
+    op.create_table('work_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('on_behalf_of', sa.String(length=300), nullable=True),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('attachment_name', sa.String(length=255), nullable=True),
+    sa.Column('attachment_path', sa.String(length=300), nullable=True),
+    sa.Column('attachment_sha256', sa.String(length=64), nullable=True),
+    sa.Column('attachment_size', sa.Integer(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=True),
+    sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['work_item.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('work_event', schema=None) as batch_op:
+        batch_op.create_index('ix_work_event_cycle_time', ['cycle_id', 'occurred_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_event_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_event_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('work_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_event_user_id'))
+        batch_op.drop_index(batch_op.f('ix_work_event_item_id'))
+        batch_op.drop_index('ix_work_event_cycle_time')
+
+    op.drop_table('work_event')
+    with op.batch_alter_table('reminder', schema=None) as batch_op:
+        batch_op.drop_index('ix_reminder_user_read')
+        batch_op.drop_index(batch_op.f('ix_reminder_cycle_id'))
+
+    op.drop_table('reminder')
+    with op.batch_alter_table('work_item', schema=None) as batch_op:
+        batch_op.drop_index('ix_work_item_unit_status')
+        batch_op.drop_index('ix_work_item_status_due')
+        batch_op.drop_index(batch_op.f('ix_work_item_section_id'))
+        batch_op.drop_index(batch_op.f('ix_work_item_parent_id'))
+        batch_op.drop_index('ix_work_item_cycle_position')
+        batch_op.drop_index('ix_work_item_assignee_status')
+
+    op.drop_table('work_item')
+    with op.batch_alter_table('cycle_unit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cycle_unit_cycle_id'))
+
+    op.drop_table('cycle_unit')
+    with op.batch_alter_table('cycle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cycle_status'))
+        batch_op.drop_index(batch_op.f('ix_cycle_standard_id'))
+
+    op.drop_table('cycle')
     op.drop_table('ab_user_role')
     with op.batch_alter_table('ab_user_group', schema=None) as batch_op:
         batch_op.drop_index('idx_user_id')

@@ -1,0 +1,333 @@
+"""Cycles: run a service standard. Start a cycle, record the work, follow its time standards.
+
+Public API (every function takes the session first, commits once, and takes `now`; only here,
+the outermost service layer, does `now` default to the real clock):
+
+- start_cycle(session, user, *, standard_code, code, period, reason, ...) -> Cycle
+- cancel_cycle(session, user, cycle_id, *, reason, now=None) -> Cycle
+- start_item / complete_item / return_item / pause_item / resume_item / reassign_item
+  (session, user, item_id, ...) -> WorkItem
+- scan_sla(session, now) -> ScanResult               (cron: `flask iku sla-scan`)
+- my_tasks(session, user, now) -> MyTasks            ("Tugas saya")
+- sla_board(session, now, filters) -> SlaBoard       (all open items by SLA status)
+- cycle_overview(session, cycle_id, now) -> CycleOverview
+
+Concurrency: every item action first locks its cycle's row (SELECT ... FOR UPDATE on
+PostgreSQL; SQLite serialises writers itself), then reloads the cycle's items, so actions on
+one cycle take turns and each sees the previous one's result: of two people completing the
+same item, the second is told it is already done. WorkItem.version_id (optimistic lock) backs
+this up for any writer that does not take the lock, and `expected_version` lets a page refuse
+an action on an item that changed since it was shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.models.cycles import (
+    Cycle,
+    CycleStatus,
+    CycleUnit,
+    WorkEvent,
+    WorkEventAction,
+    WorkItem,
+    WorkItemStatus,
+)
+from app.models.org import OrgUnit
+from app.models.standards import ServiceStandard
+from app.services import cycles_rules as rules
+from app.services.calendar import load_schedule
+from app.services.cycles_build import Builder, UnitRoute, lead_section, to_items
+from app.services.cycles_errors import (
+    CycleCodeTakenError,
+    CycleNotFoundError,
+    CycleReasonUnknownError,
+    CycleStandardMissingError,
+    CycleUnitsEmptyError,
+    WorkItemConflictError,
+    WorkItemNotFoundError,
+)
+from app.services.cycles_flow import Flow, Tree, to_db
+from app.services.cycles_people import Directory, Person
+from app.services.cycles_queries import cycle_overview, my_tasks, scan_sla, sla_board
+from app.services.cycles_rules import Attachment
+from app.services.cycles_sla import plan_cycle
+from app.services.standards import current_standard
+from app.services.working_time import Schedule
+
+__all__ = [
+    "Attachment", "cancel_cycle", "complete_item", "cycle_overview", "cycle_reasons",
+    "my_tasks", "pause_item", "reassign_item", "resume_item", "return_item", "scan_sla",
+    "sla_board", "start_cycle", "start_item",
+]  # fmt: skip
+
+OPEN = (WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS)
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    if now.tzinfo is None:
+        raise ValueError("`now` must be timezone-aware")
+    return now
+
+
+def cycle_reasons(standard: ServiceStandard) -> list[dict]:
+    """The reasons a cycle of this standard may be started for ({code, text}), from its data."""
+    return list(standard.content.get("requirements", {}).get("user", {})
+                .get("proposal_reasons", []))
+
+
+def _units(session: Session, content: dict, directory: Directory,
+           unit_ids: Iterable[int] | None) -> list[UnitRoute]:
+    query = select(OrgUnit).where(OrgUnit.active.is_(True))
+    wanted = None if unit_ids is None else set(unit_ids)
+    if wanted is not None:
+        query = query.where(OrgUnit.id.in_(wanted))
+    units = session.scalars(query).all()
+    if wanted is not None and len(units) != len(wanted):
+        raise CycleUnitsEmptyError("Sebagian unit yang dipilih tidak ada atau tidak aktif.")
+    if not units:
+        raise CycleUnitsEmptyError("Tidak ada unit aktif yang dapat diikutsertakan dalam siklus.")
+    listed = [u["code"] for b in content["scope"]["executors"]["bagian"] for u in b["units"]]
+    order = {code: i for i, code in enumerate(listed)}
+    units = sorted(units, key=lambda u: (order.get(u.code, len(order)), u.code))
+    return [UnitRoute(u.id, u.code, u.name, directory.bagian_of(u.section_id)) for u in units]
+
+
+def start_cycle(
+    session: Session, user, *, standard_code: str, code: str, period: str, reason: str,
+    title: str | None = None, reason_note: str | None = None,
+    unit_ids: Iterable[int] | None = None, now: dt.datetime | None = None,
+    schedule: Schedule | None = None,
+) -> Cycle:
+    """Instantiate every step and sub-step of the standard version in force, route each to
+    people, fix the planned dues and the planned end, and hand step 1 over."""
+    now = _now(now)
+    directory = Directory(session, with_workload=True)
+    person = directory.person(user.id)
+    rules.check_can_start_cycle(person)
+    standard = current_standard(session, standard_code)
+    if standard is None:
+        raise CycleStandardMissingError(f"Standar pelayanan '{standard_code}' belum dimuat.")
+    content = standard.content
+    code, period = (code or "").strip(), (period or "").strip()
+    if not code or not period:
+        raise CycleReasonUnknownError("Kode dan periode siklus wajib diisi.")
+    codes = [r["code"] for r in cycle_reasons(standard)]
+    if (codes and reason not in codes) or not reason:
+        choices = ", ".join(codes) or "-"
+        raise CycleReasonUnknownError(f"Alasan '{reason}' tidak dikenal. Pilihan: {choices}.")
+    if session.scalar(select(Cycle.id).where(Cycle.code == code)) is not None:
+        raise CycleCodeTakenError(f"Kode siklus {code} sudah dipakai.")
+    units = _units(session, content, directory, unit_ids)
+    lead = lead_section(content, directory, units)
+    cycle = Cycle(
+        code=code, title=title or f"{content.get('short_title') or standard.title} {period}",
+        period=period, reason=reason, reason_note=reason_note, standard=standard,
+        status=CycleStatus.ACTIVE, lead_section_id=lead, started_at=to_db(now),
+        started_by_id=user.id,
+        units=[CycleUnit(org_unit_id=u.org_unit_id, section_id=u.section_id) for u in units],
+    )
+    session.add(cycle)
+    session.flush()
+    items = to_items(cycle.id, Builder(content, directory, units, lead).steps())
+    session.add_all(items)
+    session.flush()
+    schedule = schedule or load_schedule(session)
+    tree = Tree(items)
+    cycle.planned_end = to_db(plan_cycle(tree, schedule, now))
+    Flow(tree, schedule, now).activate(tree.steps[0])
+    _event(session, cycle, None, person, WorkEventAction.CYCLE_START, now, note=reason_note,
+           details={"standard": standard.code, "version": standard.version,
+                    "reason": reason, "units": [u.code for u in units]})
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise CycleCodeTakenError(f"Kode siklus {code} sudah dipakai.") from exc
+    return cycle
+
+
+def cancel_cycle(session: Session, user, cycle_id: int, *, reason: str,
+                 now: dt.datetime | None = None) -> Cycle:
+    """Stop a cycle for good (started by mistake, superseded); its history stays."""
+    now = _now(now)
+    person = Directory(session).person(user.id)
+    rules.check_can_start_cycle(person)
+    reason = rules.check_reason(reason, "pembatalan")
+    cycle = _lock_cycle(session, cycle_id)
+    rules.check_cycle_open(cycle)
+    cycle.status, cycle.cancelled_at = CycleStatus.CANCELLED, to_db(now)
+    _event(session, cycle, None, person, WorkEventAction.CYCLE_CANCEL, now, note=reason)
+    _commit(session)
+    return cycle
+
+
+# ---------------------------------------------------------------------- item actions
+class _Action:
+    """One locked, freshly loaded cycle around one item, for one user action."""
+
+    def __init__(self, session: Session, user, item_id: int, now: dt.datetime | None,
+                 schedule: Schedule | None, expected_version: int | None):
+        self.session, self.now = session, _now(now)
+        cycle_id = session.scalar(select(WorkItem.cycle_id).where(WorkItem.id == item_id))
+        if cycle_id is None:
+            raise WorkItemNotFoundError("Butir pekerjaan tidak ditemukan.")
+        self.cycle = _lock_cycle(session, cycle_id)
+        rules.check_cycle_open(self.cycle)
+        self.tree = Tree(session.scalars(
+            select(WorkItem).where(WorkItem.cycle_id == cycle_id)
+            .execution_options(populate_existing=True)
+        ).all())
+        self.item = self.tree.by_id[item_id]
+        rules.check_version(self.item, expected_version)
+        self.directory = Directory(session)
+        self.person: Person | None = self.directory.person(user.id)
+        self.schedule = schedule or load_schedule(session)
+        self.flow = Flow(self.tree, self.schedule, self.now)
+
+    def leaf(self, *allowed: str) -> None:
+        rules.check_leaf(self.tree, self.item)
+        done_by = self.directory.person(self.item.completed_by_id)
+        rules.check_state(self.tree, self.item, allowed, done_by.name if done_by else None)
+
+    def acting_as(self) -> str | None:
+        unit = self.session.get(OrgUnit, self.item.org_unit_id) if self.item.org_unit_id else None
+        return rules.acting_as(self.directory, self.item, self.person,
+                               unit.name if unit else None)
+
+    def record(self, action: WorkEventAction, on_behalf_of: str | None = None, **kw) -> WorkItem:
+        _event(self.session, self.cycle, self.item, self.person, action, self.now,
+               on_behalf_of=on_behalf_of, **kw)
+        if self.flow.cycle_done:
+            self.cycle.status, self.cycle.completed_at = CycleStatus.COMPLETED, to_db(self.now)
+            _event(self.session, self.cycle, None, self.person, WorkEventAction.CYCLE_COMPLETE,
+                   self.now)
+        _commit(self.session)
+        return self.item
+
+
+def start_item(session: Session, user, item_id: int, *, note: str | None = None,
+               expected_version: int | None = None, now: dt.datetime | None = None,
+               schedule: Schedule | None = None) -> WorkItem:
+    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act.leaf(WorkItemStatus.READY)
+    on_behalf = act.acting_as()
+    act.flow.start(act.item)
+    return act.record(WorkEventAction.START, on_behalf, note=note)
+
+
+def complete_item(session: Session, user, item_id: int, *, note: str | None = None,
+                  attachment: Attachment | None = None, attachments_dir: Path | None = None,
+                  expected_version: int | None = None, now: dt.datetime | None = None,
+                  schedule: Schedule | None = None) -> WorkItem:
+    """Done (from ready or in progress). The attachment's bytes are stored before the commit:
+    content-addressed, so a failed commit leaves only an unreferenced duplicate-free file."""
+    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act.leaf(*OPEN)
+    on_behalf = act.acting_as()
+    stored = None
+    if attachment is not None:
+        stored = rules.store_attachment(attachment, attachments_dir or _attachments_dir())
+    act.flow.complete(act.item, user.id)
+    extra = {}
+    if stored is not None:
+        extra = {"attachment_name": stored.name, "attachment_path": stored.path,
+                 "attachment_sha256": stored.sha256, "attachment_size": stored.size}
+    return act.record(WorkEventAction.COMPLETE, on_behalf, note=note, **extra)
+
+
+def return_item(session: Session, user, item_id: int, *, reason: str,
+                expected_version: int | None = None, now: dt.datetime | None = None,
+                schedule: Schedule | None = None) -> WorkItem:
+    """Send the work back down the review chain: this item waits, the previous one reopens."""
+    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act.leaf(*OPEN)
+    reason = rules.check_reason(reason, "pengembalian")
+    on_behalf = act.acting_as()
+    rules.previous_in_chain(act.tree, act.item)
+    reopened = act.flow.send_back(act.item)
+    return act.record(WorkEventAction.RETURN, on_behalf, note=reason,
+                      details={"reopened": [i.code for i in reopened]})
+
+
+def pause_item(session: Session, user, item_id: int, *, reason: str,
+               expected_version: int | None = None, now: dt.datetime | None = None,
+               schedule: Schedule | None = None) -> WorkItem:
+    """Stop the clock (waiting for someone outside the chain, say); the reason is recorded."""
+    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act.leaf(*OPEN)
+    reason = rules.check_reason(reason, "penjedaan")
+    on_behalf = act.acting_as()
+    act.flow.pause(act.item)
+    return act.record(WorkEventAction.PAUSE, on_behalf, note=reason)
+
+
+def resume_item(session: Session, user, item_id: int, *, note: str | None = None,
+                expected_version: int | None = None, now: dt.datetime | None = None,
+                schedule: Schedule | None = None) -> WorkItem:
+    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act.leaf(WorkItemStatus.PAUSED)
+    on_behalf = act.acting_as()
+    act.flow.resume(act.item)
+    return act.record(WorkEventAction.RESUME, on_behalf, note=note)
+
+
+def reassign_item(session: Session, user, item_id: int, to_user_id: int, *,
+                  note: str | None = None, expected_version: int | None = None,
+                  now: dt.datetime | None = None) -> WorkItem:
+    """A Kabag or Kasubbag (for their Bagian) or the Kepala Biro gives an item to someone else."""
+    act = _Action(session, user, item_id, now, Schedule.default(), expected_version)
+    act.leaf(WorkItemStatus.WAITING, *OPEN, WorkItemStatus.PAUSED)
+    rules.check_can_reassign(act.directory, act.item, act.person)
+    target = act.directory.person(to_user_id)
+    rules.check_target(act.directory, act.item, target)
+    previous = act.item.assignee_user_id
+    act.item.assignee_user_id = to_user_id
+    return act.record(WorkEventAction.REASSIGN, note=note,
+                      details={"from_user_id": previous, "to_user_id": to_user_id})
+
+
+# ---------------------------------------------------------------------- helpers
+def _lock_cycle(session: Session, cycle_id: int) -> Cycle:
+    cycle = session.scalars(
+        select(Cycle).where(Cycle.id == cycle_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if cycle is None:
+        raise CycleNotFoundError("Siklus tidak ditemukan.")
+    return cycle
+
+
+def _event(session: Session, cycle: Cycle, item: WorkItem | None, person: Person | None,
+           action: WorkEventAction, now: dt.datetime, **fields) -> WorkEvent:
+    event = WorkEvent(cycle_id=cycle.id, item_id=item.id if item else None,
+                      user_id=person.user_id if person else None, action=action,
+                      occurred_at=to_db(now), **fields)
+    session.add(event)
+    return event
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise WorkItemConflictError(
+            "Butir ini baru saja diubah oleh pengguna lain. Muat ulang halaman lalu periksa "
+            "kembali."
+        ) from exc
+
+
+def _attachments_dir() -> Path:
+    from flask import current_app
+
+    return Path(current_app.instance_path) / "attachments"

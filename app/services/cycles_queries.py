@@ -1,0 +1,379 @@
+"""What the pages read (Tugas saya, the SLA board, a cycle's overview) and the SLA scan.
+
+Each function issues a fixed number of queries whatever the number of cycles, items or events
+(eager loads, no per-row lazy loads; SLA is computed in Python from columns already loaded),
+on indexed columns: assignee+status, status+due_at, cycle+position, org_unit+status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models.cycles import (
+    OPEN_STATUSES,
+    Cycle,
+    CycleStatus,
+    CycleUnit,
+    Reminder,
+    ReminderKind,
+    SlaStatus,
+    WorkEvent,
+    WorkItem,
+)
+from app.services.calendar import load_schedule
+from app.services.cycles_flow import Tree, from_db, to_db
+from app.services.cycles_people import Directory, user_name
+from app.services.cycles_sla import Sla, cycle_sla, forecast, item_sla
+from app.services.working_time import Schedule
+
+DUE_SOON_MINUTES = 450  # one civil-service working day
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else dt.datetime.now(dt.UTC)
+
+
+def _local(value: dt.datetime | None, schedule: Schedule) -> dt.datetime | None:
+    return from_db(value).astimezone(schedule.zone) if value is not None else None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One open item as a list shows it."""
+
+    item_id: int
+    version: int
+    cycle_id: int
+    cycle_code: str
+    code: str
+    step_code: str
+    label: str
+    title: str
+    kind: str
+    status: str
+    actor_name: str | None
+    on_behalf_of: str | None
+    section: str | None
+    org_unit: str | None
+    assignee_id: int | None
+    assignee: str | None
+    ready_at: dt.datetime | None
+    sla: Sla
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        return self.sla.due_at
+
+
+def _row(item: WorkItem, now: dt.datetime, schedule: Schedule) -> TaskRow:
+    return TaskRow(
+        item.id, item.version_id, item.cycle_id, item.cycle.code, item.code, item.step_code,
+        item.label, item.title, item.kind, item.status, item.actor_name, item.on_behalf_of,
+        item.section.name if item.section else None,
+        item.org_unit.name if item.org_unit else None, item.assignee_user_id,
+        user_name(item.assignee), _local(item.ready_at, schedule),
+        item_sla(item, now, schedule),
+    )
+
+
+def _open_items():
+    return (
+        select(WorkItem).join(Cycle, Cycle.id == WorkItem.cycle_id)
+        .where(Cycle.status == CycleStatus.ACTIVE, WorkItem.status.in_(OPEN_STATUSES))
+        .options(joinedload(WorkItem.cycle), joinedload(WorkItem.section),
+                 joinedload(WorkItem.org_unit), joinedload(WorkItem.assignee))
+        .order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.cycle_id,
+                  WorkItem.position)
+    )
+
+
+@dataclass(frozen=True)
+class MyTasks:
+    overdue: list[TaskRow]
+    due_soon: list[TaskRow]
+    other: list[TaskRow]
+
+    @property
+    def all(self) -> list[TaskRow]:
+        return [*self.overdue, *self.due_soon, *self.other]
+
+
+def my_tasks(session: Session, user, now: dt.datetime | None = None, *,
+             schedule: Schedule | None = None) -> MyTasks:
+    """The user's open items, most urgent first: assigned to them, and for a unit's liaison
+    every share of their unit. "Due soon": at risk, or less than a working day left."""
+    now, schedule = _now(now), schedule or load_schedule(session)
+    mine = WorkItem.assignee_user_id == user.id
+    if getattr(user, "org_unit_id", None) is not None:
+        mine = or_(mine, WorkItem.org_unit_id == user.org_unit_id)
+    rows = [_row(i, now, schedule)
+            for i in session.scalars(_open_items().where(WorkItem.is_leaf, mine)).unique()]
+    overdue = [r for r in rows if r.sla.status == SlaStatus.OVERDUE]
+    soon = [r for r in rows if r not in overdue and (
+        r.sla.status == SlaStatus.AT_RISK
+        or (r.sla.remaining_minutes is not None and r.sla.remaining_minutes <= DUE_SOON_MINUTES)
+    )]
+    other = [r for r in rows if r not in overdue and r not in soon]
+    return MyTasks(overdue, soon, other)
+
+
+@dataclass(frozen=True)
+class SlaBoard:
+    groups: dict[SlaStatus, list[TaskRow]]
+
+    @property
+    def counts(self) -> dict[SlaStatus, int]:
+        return {status: len(rows) for status, rows in self.groups.items()}
+
+
+BOARD_ORDER = (SlaStatus.OVERDUE, SlaStatus.AT_RISK, SlaStatus.ON_TRACK, SlaStatus.NO_DEADLINE)
+
+
+def sla_board(session: Session, now: dt.datetime | None = None, filters: dict | None = None, *,
+              schedule: Schedule | None = None) -> SlaBoard:
+    """Every open item of the active cycles, grouped by SLA status. Filters: cycle_id,
+    section_id, assignee_user_id, org_unit_id, status (SLA statuses), steps (True: the steps
+    instead of the actionable items)."""
+    now, schedule, filters = _now(now), schedule or load_schedule(session), filters or {}
+    query = _open_items()
+    if filters.get("steps"):
+        query = query.where(WorkItem.parent_id.is_(None))
+    else:
+        query = query.where(WorkItem.is_leaf)
+    for key in ("cycle_id", "section_id", "assignee_user_id", "org_unit_id"):
+        if filters.get(key) is not None:
+            query = query.where(getattr(WorkItem, key) == filters[key])
+    wanted = {SlaStatus(s) for s in filters.get("status") or BOARD_ORDER}
+    groups: dict[SlaStatus, list[TaskRow]] = {s: [] for s in BOARD_ORDER if s in wanted}
+    for item in session.scalars(query).unique():
+        row = _row(item, now, schedule)
+        if row.sla.status in groups:
+            groups[row.sla.status].append(row)
+    return SlaBoard(groups)
+
+
+@dataclass
+class NodeView:
+    """An item of a cycle's tree with its plan, its actuals, its forecast and its SLA."""
+
+    id: int
+    version: int
+    code: str
+    label: str
+    title: str
+    kind: str
+    status: str
+    depth: int
+    parallel: bool
+    actor_name: str | None
+    on_behalf_of: str | None
+    section: str | None
+    org_unit: str | None
+    assignee: str | None
+    time_text: str | None
+    planned_start: dt.datetime | None
+    planned_due: dt.datetime | None
+    ready_at: dt.datetime | None
+    due_at: dt.datetime | None
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    completed_by: str | None
+    forecast_end: dt.datetime | None
+    paused_minutes: float
+    sla: Sla
+    children: list[NodeView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    occurred_at: dt.datetime
+    action: str
+    user: str | None
+    on_behalf_of: str | None
+    item_code: str | None
+    item_label: str | None
+    note: str | None
+    attachment_name: str | None
+    attachment_sha256: str | None
+    details: dict | None
+
+
+@dataclass(frozen=True)
+class CycleOverview:
+    id: int
+    code: str
+    title: str
+    period: str
+    reason: str
+    reason_text: str | None
+    status: str
+    standard_code: str
+    standard_version: int
+    started_at: dt.datetime
+    started_by: str | None
+    planned_end: dt.datetime | None
+    forecast_end: dt.datetime | None
+    completed_at: dt.datetime | None
+    sla: Sla
+    units: list[tuple[str, str, str | None]]
+    steps: list[NodeView]
+    events: list[EventRow]
+    warnings: list[str]
+
+
+def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = None, *,
+                   schedule: Schedule | None = None) -> CycleOverview:
+    """Steps with planned vs actual, forecast and SLA; the event log; the engine's doubts."""
+    from app.services.cycles_errors import CycleNotFoundError
+
+    now, schedule = _now(now), schedule or load_schedule(session)
+    cycle = session.scalars(
+        select(Cycle).where(Cycle.id == cycle_id).options(
+            joinedload(Cycle.standard), joinedload(Cycle.started_by),
+            selectinload(Cycle.units).options(joinedload(CycleUnit.org_unit),
+                                              joinedload(CycleUnit.section)))
+    ).unique().one_or_none()
+    if cycle is None:
+        raise CycleNotFoundError("Siklus tidak ditemukan.")
+    items = session.scalars(
+        select(WorkItem).where(WorkItem.cycle_id == cycle_id).options(
+            joinedload(WorkItem.section), joinedload(WorkItem.org_unit),
+            joinedload(WorkItem.assignee), joinedload(WorkItem.completed_by))
+    ).unique().all()
+    tree = Tree(list(items))
+    started = from_db(cycle.started_at)
+    active = cycle.status == CycleStatus.ACTIVE
+    planner = forecast(tree, schedule, started, now) if active else None
+    views = {}
+    for item in tree.items:
+        planned = planner.get(item) if planner else None
+        views[item.id] = NodeView(
+            item.id, item.version_id, item.code, item.label, item.title, item.kind,
+            item.status, item.depth, item.parallel, item.actor_name, item.on_behalf_of,
+            item.section.name if item.section else None,
+            item.org_unit.name if item.org_unit else None, user_name(item.assignee),
+            item.time_text, *(_local(getattr(item, f), schedule) for f in (
+                "planned_start", "planned_due", "ready_at", "due_at", "started_at",
+                "completed_at")),
+            user_name(item.completed_by),
+            planned.end.astimezone(schedule.zone) if planned else _local(item.completed_at,
+                                                                         schedule),
+            item.paused_minutes or 0.0, item_sla(item, now, schedule),
+        )
+        if item.parent_id is not None:
+            views[item.parent_id].children.append(views[item.id])
+    forecast_end = (planner.get(tree.steps[-1]).end if planner and tree.steps
+                    else from_db(cycle.completed_at))
+    events = session.scalars(
+        select(WorkEvent).where(WorkEvent.cycle_id == cycle_id)
+        .options(joinedload(WorkEvent.user)).order_by(WorkEvent.occurred_at, WorkEvent.id)
+    ).unique().all()
+    reasons = {r["code"]: r["text"] for r in cycle.standard.content.get("requirements", {})
+               .get("user", {}).get("proposal_reasons", [])}
+    done_at = from_db(cycle.completed_at)
+    return CycleOverview(
+        cycle.id, cycle.code, cycle.title, cycle.period, cycle.reason,
+        reasons.get(cycle.reason), cycle.status, cycle.standard.code, cycle.standard.version,
+        started.astimezone(schedule.zone), user_name(cycle.started_by),
+        _local(cycle.planned_end, schedule),
+        forecast_end.astimezone(schedule.zone) if forecast_end else None,
+        _local(cycle.completed_at, schedule),
+        cycle_sla(from_db(cycle.planned_end), forecast_end, started, done_at, now, schedule),
+        [(u.org_unit.code, u.org_unit.name, u.section.name if u.section else None)
+         for u in cycle.units],
+        [views[s.id] for s in tree.steps],
+        [_event_row(e, tree, schedule) for e in events],
+        _warnings(tree),
+    )
+
+
+def _event_row(event: WorkEvent, tree: Tree, schedule: Schedule) -> EventRow:
+    item = tree.by_id.get(event.item_id) if event.item_id else None
+    return EventRow(event.id, _local(event.occurred_at, schedule), event.action,
+                    user_name(event.user), event.on_behalf_of, item.code if item else None,
+                    item.label if item else None, event.note, event.attachment_name,
+                    event.attachment_sha256, event.details)
+
+
+def _warnings(tree: Tree) -> list[str]:
+    """Where the standard contradicts itself or routing found nobody: shown, not hidden."""
+    found = []
+    for item in tree.items:
+        parent = tree.parent(item)
+        if (parent is not None and item.planned_due and parent.planned_due
+                and item.duration_value is not None and item.planned_due > parent.planned_due):
+            found.append(f"{item.code}: tenggat rencana melewati tenggat {parent.code} "
+                         "(waktu sub-langkah melebihi waktu langkahnya).")
+        if item.is_leaf and item.assignee_user_id is None and item.status != "done":
+            found.append(f"{item.code}: belum ada pelaksana yang ditugaskan.")
+    return found
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    checked: int
+    overdue_marked: int
+    at_risk_marked: int
+    reminders_created: int
+
+
+def scan_sla(session: Session, now: dt.datetime | None = None, *,
+             schedule: Schedule | None = None) -> ScanResult:
+    """Mark items at risk/overdue and remind the assignee and their superior; idempotent.
+
+    Markers are written with plain UPDATEs that leave version_id alone: the scan must never
+    make a user's concurrent action fail as a conflict. Reminders are inserted with ON CONFLICT
+    DO NOTHING on (item, user, kind), so concurrent scans on several machines remind once."""
+    now, schedule = _now(now), schedule or load_schedule(session)
+    items = session.scalars(
+        select(WorkItem).join(Cycle, Cycle.id == WorkItem.cycle_id)
+        .where(Cycle.status == CycleStatus.ACTIVE, WorkItem.status.in_(OPEN_STATUSES))
+    ).all()
+    directory = Directory(session)
+    marks: dict[tuple[str, bool], list[int]] = {}
+    wanted: set[tuple[int, int, int, str]] = set()
+    for item in items:
+        status = item_sla(item, now, schedule).status
+        for column, applies in (("overdue_at", status == SlaStatus.OVERDUE),
+                                ("at_risk_at", status in (SlaStatus.AT_RISK, SlaStatus.OVERDUE))):
+            if applies != (getattr(item, column) is not None):
+                marks.setdefault((column, applies), []).append(item.id)
+        if item.is_leaf and status in (SlaStatus.AT_RISK, SlaStatus.OVERDUE):
+            kind = ReminderKind.OVERDUE if status == SlaStatus.OVERDUE else ReminderKind.AT_RISK
+            for user_id in _recipients(directory, item):
+                wanted.add((item.cycle_id, item.id, user_id, kind.value))
+    for (column, applies), ids in marks.items():
+        session.execute(update(WorkItem.__table__).where(WorkItem.__table__.c.id.in_(ids))
+                        .values({column: to_db(now) if applies else None}))
+    existing = set(session.execute(
+        select(Reminder.item_id, Reminder.user_id, Reminder.kind)
+        .join(WorkItem, WorkItem.id == Reminder.item_id)
+        .where(and_(WorkItem.status.in_(OPEN_STATUSES)))
+    ).tuples())
+    rows = [{"cycle_id": c, "item_id": i, "user_id": u, "kind": k, "created_at": to_db(now)}
+            for c, i, u, k in sorted(wanted) if (i, u, k) not in existing]
+    if rows:
+        insert = _INSERT[session.get_bind().dialect.name](Reminder.__table__)
+        session.execute(insert.values(rows).on_conflict_do_nothing(
+            index_elements=["item_id", "user_id", "kind"]))
+    session.commit()
+    count = lambda column: len(marks.get((column, True), []))  # noqa: E731
+    return ScanResult(len(items), count("overdue_at"), count("at_risk_at"), len(rows))
+
+
+def _recipients(directory: Directory, item: WorkItem) -> list[int]:
+    """The assignee and their superior; with nobody assigned (or a unit's liaison, who has no
+    superior in the bureau) the head of the item's Bagian, who has to see to it."""
+    assignee = directory.person(item.assignee_user_id)
+    boss = directory.superior(assignee) if assignee else None
+    if boss is None:
+        boss = directory.head_of(item.section_id)
+    ids = [p.user_id for p in (assignee, boss) if p is not None]
+    return list(dict.fromkeys(ids))
