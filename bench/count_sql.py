@@ -1,0 +1,85 @@
+"""SQL statements and in-process time per page, without a server or a network in the way.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/iku_bench \
+      .venv/bin/python bench/count_sql.py [-v] [--repeat 20] [route-name-substring ...]
+
+Counts every statement the engine sends (a `before_cursor_execute` listener) for one request
+of each route, and the median wall time of `--repeat` more. `-v` prints the statements with
+their time, the slowest first, which is how the fixes in app/views/datamodel.py were found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/iku_bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("only", nargs="*")
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+    sys.path.insert(0, str(ROOT))
+    from app.extensions import db
+    from bench.routes import ROUTES, USERS
+    from bench.seed_large import PASSWORD
+    from bench.wsgi import app
+
+    statements: list[list] = []
+
+    def before(_conn, _cursor, statement, _params, context, _many):
+        context._bench_t0 = time.perf_counter()
+
+    def after(_conn, _cursor, statement, _params, context, _many):
+        statements.append([time.perf_counter() - context._bench_t0, statement])
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+    clients, headers = {}, {}
+    for auth, username in USERS.items():
+        client = app.test_client()
+        if auth == "jwt":
+            response = client.post("/api/v1/security/login", json={
+                "username": username, "password": PASSWORD, "provider": "db"})
+            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        else:
+            response = client.post("/login/", data={"username": username, "password": PASSWORD})
+            assert response.status_code == 302, f"login {username}: {response.status_code}"
+        clients[auth] = client
+    print(f"{'route':24} {'status':>6} {'stmts':>6} {'sql ms':>7} {'median ms':>10}")
+    for name, path, auth in ROUTES:
+        if args.only and not any(word in name for word in args.only):
+            continue
+        client = clients.get(auth) or app.test_client()
+        statements.clear()
+        response = client.get(path, headers=headers.get(auth, {}))
+        first = list(statements)
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            client.get(path, headers=headers.get(auth, {}))
+            times.append(time.perf_counter() - t0)
+        sql_ms = sum(t for t, _ in first) * 1000
+        median = statistics.median(times) * 1000 if times else 0
+        print(f"{name:24} {response.status_code:>6} {len(first):>6} {sql_ms:>7.1f} {median:>10.1f}")
+        if args.verbose:
+            for elapsed, statement in sorted(first, key=lambda s: -s[0]):
+                print(f"    {elapsed * 1000:7.2f} ms  {' '.join(statement.split())[:300]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Closed networks: no page loads anything from outside the app (DESIGN.md, principle 6).
+
+Every asset a page names (<script src>, <link href>, <img>/<source>/<iframe> src, inline and
+attribute CSS url()/@import) and everything the stylesheets it loads pull in must be on the app
+itself. A CDN or a Google font would leave an intranet user with a broken page, and tell an
+outside party who is reading what. Plain <a href> links are not assets and may point anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from app.models.org import OrgUnit
+
+ASSET_ATTRS = {"script": "src", "link": "href", "img": "src", "source": "src", "iframe": "src",
+               "embed": "src", "video": "src", "audio": "src", "object": "data"}
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
+CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]+)", re.IGNORECASE)
+ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+class AssetCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.assets: list[str] = []
+        self.css: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        name = ASSET_ATTRS.get(tag)
+        if name and values.get(name):
+            self.assets.append(values[name])
+        if tag == "link" and values.get("rel") == "stylesheet" and values.get("href"):
+            self.css.append(values["href"])
+        if values.get("style"):
+            self.assets.extend(_css_references(values["style"]))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.assets.extend(_css_references(data))
+
+
+def _css_references(text: str) -> list[str]:
+    refs = dict.fromkeys(ref.strip() for ref in CSS_URL.findall(text) + CSS_IMPORT.findall(text))
+    return [ref for ref in refs if not ref.lower().startswith("data:")]
+
+
+def _external(ref: str, host: str = "localhost") -> bool:
+    if not ABSOLUTE.match(ref):
+        return False
+    return urlparse(ref if "://" in ref else f"http:{ref}").netloc != host
+
+
+def _scan_stylesheets(client, page_url: str, hrefs: list[str], seen: set[str]) -> list[str]:
+    """Fetch each local stylesheet (and what it @imports) and return its external refs."""
+    problems = []
+    for href in hrefs:
+        url = urljoin(page_url, href)
+        if _external(url) or url in seen:
+            continue
+        seen.add(url)
+        response = client.get(urlparse(url).path)
+        assert response.status_code == 200, f"{href} (loaded by {page_url}): {response.status_code}"
+        text = response.get_data(as_text=True)
+        refs = _css_references(text)
+        problems += [f"{href}: {ref}" for ref in refs if _external(ref)]
+        imports = [ref for ref in CSS_IMPORT.findall(text) if not _external(ref)]
+        problems += _scan_stylesheets(client, url, imports, seen)
+    return problems
+
+
+def _external_assets(client, path: str, seen: set[str]) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    collector = AssetCollector()
+    collector.feed(response.get_data(as_text=True))
+    assert collector.assets, f"{path} names no assets at all: is it the page we think?"
+    page_url = f"http://localhost{path}"
+    problems = [ref for ref in collector.assets if _external(ref)]
+    return problems + _scan_stylesheets(client, page_url, collector.css, seen)
+
+
+@pytest.fixture
+def admin_client(client, login):
+    login(client, "admin")
+    return client
+
+
+def _pages(db_session) -> list[str]:
+    unit_id = db_session.query(OrgUnit.id).filter_by(code="SETPRES").scalar()
+    return [
+        "/orgunitview/list/", "/orgunitview/add", f"/orgunitview/show/{unit_id}",
+        "/pelaksanaview/list/", "/users/list/", "/swagger/v1",
+    ]  # fmt: skip
+
+
+def test_login_page_loads_nothing_from_outside(client):
+    assert _external_assets(client, "/login/", set()) == []
+
+
+def test_pages_load_nothing_from_outside(admin_client, db_session):
+    seen: set[str] = set()
+    problems = {path: _external_assets(admin_client, path, seen) for path in _pages(db_session)}
+    assert {path: refs for path, refs in problems.items() if refs} == {}
+    assert any(url.endswith(".css") for url in seen), "no stylesheet was scanned"
+
+
+def test_public_standard_page_loads_nothing_from_outside(client):
+    if client.get("/standar/").status_code == 404:
+        pytest.skip("no /standar/ page")
+    assert _external_assets(client, "/standar/", set()) == []
+
+
+def test_openapi_spec_names_no_outside_address(admin_client):
+    response = admin_client.get("/api/v1/_openapi")
+    assert response.status_code == 200
+    urls = re.findall(r"(?:https?:)?//[^\s\"'<>]+", json.dumps(response.get_json()))
+    assert [url for url in urls if _external(url)] == []
+
+
+def test_the_checker_catches_outside_assets():
+    page = ('<link rel="stylesheet" href="https://cdn.example/x.css"><script src="//cdn.example/'
+            'x.js"></script><img src="/static/ok.png"><div style="background:url(http://e.x/i.png)">'
+            '<style>@import "https://fonts.example/css";</style><a href="https://docs.example">')
+    collector = AssetCollector()
+    collector.feed(page)
+    external = [ref for ref in collector.assets if _external(ref)]
+    assert external == ["https://cdn.example/x.css", "//cdn.example/x.js", "http://e.x/i.png",
+                        "https://fonts.example/css"]
+    assert _css_references("url(data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'>)"
+                           ) == []
