@@ -29,13 +29,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.cycles import (
     Cycle,
     CycleStatus,
     CycleUnit,
-    WorkEvent,
     WorkEventAction,
     WorkItem,
     WorkItemStatus,
@@ -44,20 +42,26 @@ from app.models.org import OrgUnit
 from app.models.standards import ServiceStandard
 from app.services import cycles_rules as rules
 from app.services.calendar import load_schedule
+from app.services.cycles_action import (
+    Action,
+    add_event,
+    commit,
+    lock_cycle,
+    real_now,
+)
+from app.services.cycles_action import attachments_dir as default_attachments_dir
 from app.services.cycles_build import Builder, UnitRoute, lead_section, to_items
 from app.services.cycles_errors import (
     CycleCodeTakenError,
-    CycleNotFoundError,
     CycleReasonUnknownError,
     CycleStandardMissingError,
     CycleUnitsEmptyError,
-    WorkItemConflictError,
-    WorkItemNotFoundError,
 )
 from app.services.cycles_flow import Flow, Tree, to_db
-from app.services.cycles_people import Directory, Person
-from app.services.cycles_queries import cycle_overview, my_tasks, scan_sla, sla_board
+from app.services.cycles_people import Directory
+from app.services.cycles_queries import cycle_overview, my_tasks, sla_board
 from app.services.cycles_rules import Attachment
+from app.services.cycles_scan import scan_sla
 from app.services.cycles_sla import plan_cycle
 from app.services.standards import current_standard
 from app.services.working_time import Schedule
@@ -69,14 +73,6 @@ __all__ = [
 ]  # fmt: skip
 
 OPEN = (WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS)
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    if now.tzinfo is None:
-        raise ValueError("`now` must be timezone-aware")
-    return now
 
 
 def cycle_reasons(standard: ServiceStandard) -> list[dict]:
@@ -110,7 +106,7 @@ def start_cycle(
 ) -> Cycle:
     """Instantiate every step and sub-step of the standard version in force, route each to
     people, fix the planned dues and the planned end, and hand step 1 over."""
-    now = _now(now)
+    now = real_now(now)
     directory = Directory(session, with_workload=True)
     person = directory.person(user.id)
     rules.check_can_start_cycle(person)
@@ -145,7 +141,7 @@ def start_cycle(
     tree = Tree(items)
     cycle.planned_end = to_db(plan_cycle(tree, schedule, now))
     Flow(tree, schedule, now).activate(tree.steps[0])
-    _event(session, cycle, None, person, WorkEventAction.CYCLE_START, now, note=reason_note,
+    add_event(session, cycle, None, person, WorkEventAction.CYCLE_START, now, note=reason_note,
            details={"standard": standard.code, "version": standard.version,
                     "reason": reason, "units": [u.code for u in units]})
     try:
@@ -159,66 +155,23 @@ def start_cycle(
 def cancel_cycle(session: Session, user, cycle_id: int, *, reason: str,
                  now: dt.datetime | None = None) -> Cycle:
     """Stop a cycle for good (started by mistake, superseded); its history stays."""
-    now = _now(now)
+    now = real_now(now)
     person = Directory(session).person(user.id)
     rules.check_can_start_cycle(person)
     reason = rules.check_reason(reason, "pembatalan")
-    cycle = _lock_cycle(session, cycle_id)
+    cycle = lock_cycle(session, cycle_id)
     rules.check_cycle_open(cycle)
     cycle.status, cycle.cancelled_at = CycleStatus.CANCELLED, to_db(now)
-    _event(session, cycle, None, person, WorkEventAction.CYCLE_CANCEL, now, note=reason)
-    _commit(session)
+    add_event(session, cycle, None, person, WorkEventAction.CYCLE_CANCEL, now, note=reason)
+    commit(session)
     return cycle
 
 
 # ---------------------------------------------------------------------- item actions
-class _Action:
-    """One locked, freshly loaded cycle around one item, for one user action."""
-
-    def __init__(self, session: Session, user, item_id: int, now: dt.datetime | None,
-                 schedule: Schedule | None, expected_version: int | None):
-        self.session, self.now = session, _now(now)
-        cycle_id = session.scalar(select(WorkItem.cycle_id).where(WorkItem.id == item_id))
-        if cycle_id is None:
-            raise WorkItemNotFoundError("Butir pekerjaan tidak ditemukan.")
-        self.cycle = _lock_cycle(session, cycle_id)
-        rules.check_cycle_open(self.cycle)
-        self.tree = Tree(session.scalars(
-            select(WorkItem).where(WorkItem.cycle_id == cycle_id)
-            .execution_options(populate_existing=True)
-        ).all())
-        self.item = self.tree.by_id[item_id]
-        rules.check_version(self.item, expected_version)
-        self.directory = Directory(session)
-        self.person: Person | None = self.directory.person(user.id)
-        self.schedule = schedule or load_schedule(session)
-        self.flow = Flow(self.tree, self.schedule, self.now)
-
-    def leaf(self, *allowed: str) -> None:
-        rules.check_leaf(self.tree, self.item)
-        done_by = self.directory.person(self.item.completed_by_id)
-        rules.check_state(self.tree, self.item, allowed, done_by.name if done_by else None)
-
-    def acting_as(self) -> str | None:
-        unit = self.session.get(OrgUnit, self.item.org_unit_id) if self.item.org_unit_id else None
-        return rules.acting_as(self.directory, self.item, self.person,
-                               unit.name if unit else None)
-
-    def record(self, action: WorkEventAction, on_behalf_of: str | None = None, **kw) -> WorkItem:
-        _event(self.session, self.cycle, self.item, self.person, action, self.now,
-               on_behalf_of=on_behalf_of, **kw)
-        if self.flow.cycle_done:
-            self.cycle.status, self.cycle.completed_at = CycleStatus.COMPLETED, to_db(self.now)
-            _event(self.session, self.cycle, None, self.person, WorkEventAction.CYCLE_COMPLETE,
-                   self.now)
-        _commit(self.session)
-        return self.item
-
-
 def start_item(session: Session, user, item_id: int, *, note: str | None = None,
                expected_version: int | None = None, now: dt.datetime | None = None,
                schedule: Schedule | None = None) -> WorkItem:
-    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(WorkItemStatus.READY)
     on_behalf = act.acting_as()
     act.flow.start(act.item)
@@ -231,12 +184,12 @@ def complete_item(session: Session, user, item_id: int, *, note: str | None = No
                   schedule: Schedule | None = None) -> WorkItem:
     """Done (from ready or in progress). The attachment's bytes are stored before the commit:
     content-addressed, so a failed commit leaves only an unreferenced duplicate-free file."""
-    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(*OPEN)
     on_behalf = act.acting_as()
     stored = None
     if attachment is not None:
-        stored = rules.store_attachment(attachment, attachments_dir or _attachments_dir())
+        stored = rules.store_attachment(attachment, attachments_dir or default_attachments_dir())
     act.flow.complete(act.item, user.id)
     extra = {}
     if stored is not None:
@@ -249,7 +202,7 @@ def return_item(session: Session, user, item_id: int, *, reason: str,
                 expected_version: int | None = None, now: dt.datetime | None = None,
                 schedule: Schedule | None = None) -> WorkItem:
     """Send the work back down the review chain: this item waits, the previous one reopens."""
-    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(*OPEN)
     reason = rules.check_reason(reason, "pengembalian")
     on_behalf = act.acting_as()
@@ -263,7 +216,7 @@ def pause_item(session: Session, user, item_id: int, *, reason: str,
                expected_version: int | None = None, now: dt.datetime | None = None,
                schedule: Schedule | None = None) -> WorkItem:
     """Stop the clock (waiting for someone outside the chain, say); the reason is recorded."""
-    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(*OPEN)
     reason = rules.check_reason(reason, "penjedaan")
     on_behalf = act.acting_as()
@@ -274,7 +227,7 @@ def pause_item(session: Session, user, item_id: int, *, reason: str,
 def resume_item(session: Session, user, item_id: int, *, note: str | None = None,
                 expected_version: int | None = None, now: dt.datetime | None = None,
                 schedule: Schedule | None = None) -> WorkItem:
-    act = _Action(session, user, item_id, now, schedule, expected_version)
+    act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(WorkItemStatus.PAUSED)
     on_behalf = act.acting_as()
     act.flow.resume(act.item)
@@ -285,7 +238,7 @@ def reassign_item(session: Session, user, item_id: int, to_user_id: int, *,
                   note: str | None = None, expected_version: int | None = None,
                   now: dt.datetime | None = None) -> WorkItem:
     """A Kabag or Kasubbag (for their Bagian) or the Kepala Biro gives an item to someone else."""
-    act = _Action(session, user, item_id, now, Schedule.default(), expected_version)
+    act = Action(session, user, item_id, now, Schedule.default(), expected_version)
     act.leaf(WorkItemStatus.WAITING, *OPEN, WorkItemStatus.PAUSED)
     rules.check_can_reassign(act.directory, act.item, act.person)
     target = act.directory.person(to_user_id)
@@ -294,40 +247,3 @@ def reassign_item(session: Session, user, item_id: int, to_user_id: int, *,
     act.item.assignee_user_id = to_user_id
     return act.record(WorkEventAction.REASSIGN, note=note,
                       details={"from_user_id": previous, "to_user_id": to_user_id})
-
-
-# ---------------------------------------------------------------------- helpers
-def _lock_cycle(session: Session, cycle_id: int) -> Cycle:
-    cycle = session.scalars(
-        select(Cycle).where(Cycle.id == cycle_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if cycle is None:
-        raise CycleNotFoundError("Siklus tidak ditemukan.")
-    return cycle
-
-
-def _event(session: Session, cycle: Cycle, item: WorkItem | None, person: Person | None,
-           action: WorkEventAction, now: dt.datetime, **fields) -> WorkEvent:
-    event = WorkEvent(cycle_id=cycle.id, item_id=item.id if item else None,
-                      user_id=person.user_id if person else None, action=action,
-                      occurred_at=to_db(now), **fields)
-    session.add(event)
-    return event
-
-
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except StaleDataError as exc:
-        session.rollback()
-        raise WorkItemConflictError(
-            "Butir ini baru saja diubah oleh pengguna lain. Muat ulang halaman lalu periksa "
-            "kembali."
-        ) from exc
-
-
-def _attachments_dir() -> Path:
-    from flask import current_app
-
-    return Path(current_app.instance_path) / "attachments"

@@ -81,14 +81,14 @@ class Tree:
         return top
 
     def blocker(self, item: WorkItem) -> WorkItem | None:
-        """The first unfinished item that must be done before `item` may start."""
+        """The nearest unfinished item that must be done before `item` may start: the
+        previous item of its chain, else of its parent's chain, up to the previous step."""
         node = item
         while node is not None:
             parent = self.parent(node)
             if parent is None or not parent.parallel:
-                for sibling in self.siblings(node):
-                    if sibling is node:
-                        break
+                siblings = self.siblings(node)
+                for sibling in reversed(siblings[:siblings.index(node)]):
                     if sibling.status != WorkItemStatus.DONE:
                         return sibling
             node = parent

@@ -1,4 +1,4 @@
-"""What the pages read (Tugas saya, the SLA board, a cycle's overview) and the SLA scan.
+"""What the pages read: Tugas saya, the SLA board, a cycle's overview.
 
 Each function issues a fixed number of queries whatever the number of cycles, items or events
 (eager loads, no per-row lazy loads; SLA is computed in Python from columns already loaded),
@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models.cycles import (
@@ -19,20 +18,17 @@ from app.models.cycles import (
     Cycle,
     CycleStatus,
     CycleUnit,
-    Reminder,
-    ReminderKind,
     SlaStatus,
     WorkEvent,
     WorkItem,
 )
 from app.services.calendar import load_schedule
-from app.services.cycles_flow import Tree, from_db, to_db
-from app.services.cycles_people import Directory, user_name
+from app.services.cycles_flow import Tree, from_db
+from app.services.cycles_people import user_name
 from app.services.cycles_sla import Sla, cycle_sla, forecast, item_sla
 from app.services.working_time import Schedule
 
 DUE_SOON_MINUTES = 450  # one civil-service working day
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -314,66 +310,3 @@ def _warnings(tree: Tree) -> list[str]:
         if item.is_leaf and item.assignee_user_id is None and item.status != "done":
             found.append(f"{item.code}: belum ada pelaksana yang ditugaskan.")
     return found
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    checked: int
-    overdue_marked: int
-    at_risk_marked: int
-    reminders_created: int
-
-
-def scan_sla(session: Session, now: dt.datetime | None = None, *,
-             schedule: Schedule | None = None) -> ScanResult:
-    """Mark items at risk/overdue and remind the assignee and their superior; idempotent.
-
-    Markers are written with plain UPDATEs that leave version_id alone: the scan must never
-    make a user's concurrent action fail as a conflict. Reminders are inserted with ON CONFLICT
-    DO NOTHING on (item, user, kind), so concurrent scans on several machines remind once."""
-    now, schedule = _now(now), schedule or load_schedule(session)
-    items = session.scalars(
-        select(WorkItem).join(Cycle, Cycle.id == WorkItem.cycle_id)
-        .where(Cycle.status == CycleStatus.ACTIVE, WorkItem.status.in_(OPEN_STATUSES))
-    ).all()
-    directory = Directory(session)
-    marks: dict[tuple[str, bool], list[int]] = {}
-    wanted: set[tuple[int, int, int, str]] = set()
-    for item in items:
-        status = item_sla(item, now, schedule).status
-        for column, applies in (("overdue_at", status == SlaStatus.OVERDUE),
-                                ("at_risk_at", status in (SlaStatus.AT_RISK, SlaStatus.OVERDUE))):
-            if applies != (getattr(item, column) is not None):
-                marks.setdefault((column, applies), []).append(item.id)
-        if item.is_leaf and status in (SlaStatus.AT_RISK, SlaStatus.OVERDUE):
-            kind = ReminderKind.OVERDUE if status == SlaStatus.OVERDUE else ReminderKind.AT_RISK
-            for user_id in _recipients(directory, item):
-                wanted.add((item.cycle_id, item.id, user_id, kind.value))
-    for (column, applies), ids in marks.items():
-        session.execute(update(WorkItem.__table__).where(WorkItem.__table__.c.id.in_(ids))
-                        .values({column: to_db(now) if applies else None}))
-    existing = set(session.execute(
-        select(Reminder.item_id, Reminder.user_id, Reminder.kind)
-        .join(WorkItem, WorkItem.id == Reminder.item_id)
-        .where(and_(WorkItem.status.in_(OPEN_STATUSES)))
-    ).tuples())
-    rows = [{"cycle_id": c, "item_id": i, "user_id": u, "kind": k, "created_at": to_db(now)}
-            for c, i, u, k in sorted(wanted) if (i, u, k) not in existing]
-    if rows:
-        insert = _INSERT[session.get_bind().dialect.name](Reminder.__table__)
-        session.execute(insert.values(rows).on_conflict_do_nothing(
-            index_elements=["item_id", "user_id", "kind"]))
-    session.commit()
-    count = lambda column: len(marks.get((column, True), []))  # noqa: E731
-    return ScanResult(len(items), count("overdue_at"), count("at_risk_at"), len(rows))
-
-
-def _recipients(directory: Directory, item: WorkItem) -> list[int]:
-    """The assignee and their superior; with nobody assigned (or a unit's liaison, who has no
-    superior in the bureau) the head of the item's Bagian, who has to see to it."""
-    assignee = directory.person(item.assignee_user_id)
-    boss = directory.superior(assignee) if assignee else None
-    if boss is None:
-        boss = directory.head_of(item.section_id)
-    ids = [p.user_id for p in (assignee, boss) if p is not None]
-    return list(dict.fromkeys(ids))

@@ -1,0 +1,94 @@
+"""The SLA scan (cron: `flask iku sla-scan`): mark items at risk or overdue, remind people.
+
+Idempotent and safe to run on several machines at once (see scan_sla).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.models.cycles import (
+    OPEN_STATUSES,
+    Cycle,
+    CycleStatus,
+    Reminder,
+    ReminderKind,
+    SlaStatus,
+    WorkItem,
+)
+from app.services.calendar import load_schedule
+from app.services.cycles_flow import to_db
+from app.services.cycles_people import Directory
+from app.services.cycles_sla import item_sla
+from app.services.working_time import Schedule
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    checked: int
+    overdue_marked: int
+    at_risk_marked: int
+    reminders_created: int
+
+
+def scan_sla(session: Session, now: dt.datetime | None = None, *,
+             schedule: Schedule | None = None) -> ScanResult:
+    """Mark items at risk/overdue and remind the assignee and their superior; idempotent.
+
+    Markers are written with plain UPDATEs that leave version_id alone: the scan must never
+    make a user's concurrent action fail as a conflict. Reminders are inserted with ON CONFLICT
+    DO NOTHING on (item, user, kind), so concurrent scans on several machines remind once."""
+    now = now if now is not None else dt.datetime.now(dt.UTC)
+    schedule = schedule or load_schedule(session)
+    items = session.scalars(
+        select(WorkItem).join(Cycle, Cycle.id == WorkItem.cycle_id)
+        .where(Cycle.status == CycleStatus.ACTIVE, WorkItem.status.in_(OPEN_STATUSES))
+    ).all()
+    directory = Directory(session)
+    marks: dict[tuple[str, bool], list[int]] = {}
+    wanted: set[tuple[int, int, int, str]] = set()
+    for item in items:
+        status = item_sla(item, now, schedule).status
+        for column, applies in (("overdue_at", status == SlaStatus.OVERDUE),
+                                ("at_risk_at", status in (SlaStatus.AT_RISK, SlaStatus.OVERDUE))):
+            if applies != (getattr(item, column) is not None):
+                marks.setdefault((column, applies), []).append(item.id)
+        if item.is_leaf and status in (SlaStatus.AT_RISK, SlaStatus.OVERDUE):
+            kind = ReminderKind.OVERDUE if status == SlaStatus.OVERDUE else ReminderKind.AT_RISK
+            for user_id in _recipients(directory, item):
+                wanted.add((item.cycle_id, item.id, user_id, kind.value))
+    for (column, applies), ids in marks.items():
+        session.execute(update(WorkItem.__table__).where(WorkItem.__table__.c.id.in_(ids))
+                        .values({column: to_db(now) if applies else None}))
+    existing = set(session.execute(
+        select(Reminder.item_id, Reminder.user_id, Reminder.kind)
+        .join(WorkItem, WorkItem.id == Reminder.item_id)
+        .where(WorkItem.status.in_(OPEN_STATUSES))
+    ).tuples())
+    rows = [{"cycle_id": c, "item_id": i, "user_id": u, "kind": k, "created_at": to_db(now)}
+            for c, i, u, k in sorted(wanted) if (i, u, k) not in existing]
+    if rows:
+        insert = _INSERT[session.get_bind().dialect.name](Reminder.__table__)
+        session.execute(insert.values(rows).on_conflict_do_nothing(
+            index_elements=["item_id", "user_id", "kind"]))
+    session.commit()
+    count = lambda column: len(marks.get((column, True), []))  # noqa: E731
+    return ScanResult(len(items), count("overdue_at"), count("at_risk_at"), len(rows))
+
+
+def _recipients(directory: Directory, item: WorkItem) -> list[int]:
+    """The assignee and their superior; with nobody assigned (or a unit's liaison, who has no
+    superior in the bureau) the head of the item's Bagian, who has to see to it."""
+    assignee = directory.person(item.assignee_user_id)
+    boss = directory.superior(assignee) if assignee else None
+    if boss is None:
+        boss = directory.head_of(item.section_id)
+    ids = [p.user_id for p in (assignee, boss) if p is not None]
+    return list(dict.fromkeys(ids))
