@@ -1,0 +1,199 @@
+"""SLA: statuses, the scan and its reminders, Tugas saya, the board, and bounded queries."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from app.models.cycles import Reminder, SlaStatus
+from app.models.org import Section
+from app.services import cycles
+from app.services.cycles_flow import from_db
+from app.services.cycles_people import Directory
+from tests.services.test_cycles_support import (  # noqa: F401
+    SCHEDULE,
+    T0,
+    Runner,
+    bureau_fixture,
+    wib,
+)
+
+
+def start(session, bureau, code="IKU-S", now=T0):
+    cycle = cycles.start_cycle(session, bureau["c_karo"], standard_code="iku", code=code,
+                               period="2027", reason="periodic", now=now, schedule=SCHEDULE)
+    return Runner(session, cycle.id, bureau)
+
+
+@pytest.fixture
+def run(db_session, bureau) -> Runner:
+    return start(db_session, bureau)
+
+
+def reminders(session) -> set[tuple[str, str, str]]:
+    rows = session.scalars(select(Reminder)).all()
+    return {(r.item.code, r.user.username, r.kind) for r in rows}
+
+
+def scan(run, at):
+    return cycles.scan_sla(run.session, at, schedule=SCHEDULE)
+
+
+def test_superiors_follow_the_section_line(db_session, bureau):
+    directory = Directory(db_session)
+    boss = {name: directory.superior(directory.person(bureau[name].id))
+            for name in ("c_staf1", "c_staf1b", "c_ppk1", "c_kabag2", "c_karo")}
+    assert {k: v.user_id if v else None for k, v in boss.items()} == {
+        "c_staf1": bureau["c_ppk1"].id, "c_staf1b": bureau["c_ppek1"].id,
+        "c_ppk1": bureau["c_kabag1"].id, "c_kabag2": bureau["c_karo"].id, "c_karo": None}
+    ak2 = db_session.scalars(select(Section.id).filter_by(code="AK2")).one()
+    assert directory.head_of(ak2).user_id == bureau["c_kabag2"].id
+
+
+def test_scan_marks_and_reminds_once(run):
+    assert scan(run, wib(4, 8, 10)).reminders_created == 0
+    # 25 of 30 minutes used: at risk; the Kepala Biro has no superior
+    result = scan(run, wib(4, 8, 25))
+    assert (result.at_risk_marked, result.overdue_marked, result.reminders_created) == (2, 0, 1)
+    assert reminders(run.session) == {("s01.a", "c_karo", "at_risk")}
+    assert run.item("s01").at_risk_at is not None and run.item("s01").overdue_at is None
+    run.do("complete", "s01.a", wib(4, 8, 26))
+    result = scan(run, wib(4, 8, 45))
+    assert result.overdue_marked == 2  # s01 and s01.b
+    assert reminders(run.session) == {
+        ("s01.a", "c_karo", "at_risk"), ("s01.b", "c_kabag1", "overdue"),
+        ("s01.b", "c_karo", "overdue")}
+    version = run.item("s01.b").version_id
+    again = scan(run, wib(4, 9))
+    assert (again.reminders_created, again.overdue_marked) == (0, 0)
+    assert run.item("s01.b").version_id == version  # the scan never bumps the lock
+    run.do("complete", "s01.b", wib(4, 9, 5))
+
+
+def test_scan_reminds_staff_and_their_kasubbag_and_unassigned_to_the_kabag(run):
+    run.finish("s01", wib(4, 8, 20))
+    run.do("complete", "s02.a.1", wib(4, 9))
+    scan(run, wib(11, 9))  # a week later: step 2 is overdue
+    got = reminders(run.session)
+    assert {("s02.a.2", "c_staf1", "overdue"), ("s02.a.2", "c_ppk1", "overdue"),
+            ("s02.b.1", "c_ppk1", "overdue"), ("s02.b.1", "c_kabag1", "overdue")} <= got
+    for step, at in (("s02", wib(11, 10)), ("s03", wib(12, 9)), ("s04", wib(13, 9)),
+                     ("s05", wib(14, 9))):
+        run.finish(step, at)
+    scan(run, wib(27, 9))  # step 6 overdue: units without a liaison -> the serving Kabag
+    got = reminders(run.session)
+    assert ("s06@SETKEMEN", "c_kabag2", "overdue") in got
+    assert {("s06@SETPRES", "pengguna1", "overdue"), ("s06@SETPRES", "c_kabag1", "overdue")
+            } <= got
+
+
+def test_pause_freezes_the_sla(run):
+    run.do("start", "s01.a", wib(4, 8, 5))
+    run.do("pause", "s01.a", wib(4, 8, 10), reason="Karo rapat")
+    frozen = cycles.sla_board(run.session, wib(4, 15), schedule=SCHEDULE)
+    (row,) = [r for rows in frozen.groups.values() for r in rows if r.code == "s01.a"]
+    assert row.sla.status == SlaStatus.ON_TRACK and row.sla.used_minutes == 10
+    # paused Monday 08:10-16:00 = 410 working minutes: due Mon 08:30 -> Tue 07:50
+    run.do("resume", "s01.a", wib(5, 7, 30))
+    step = run.item("s01")
+    assert step.paused_minutes == 410 and from_db(step.due_at) == wib(5, 7, 50)
+    assert cycles.sla_board(run.session, wib(5, 7, 30), schedule=SCHEDULE).counts[
+        SlaStatus.ON_TRACK] == 1
+    at_risk = scan(run, wib(5, 7, 45))  # 10 + 15 = 25 of 30 minutes
+    assert (at_risk.at_risk_marked, at_risk.overdue_marked) == (2, 0)
+    assert scan(run, wib(5, 7, 51)).overdue_marked == 2
+    assert run.item("s01.a").overdue_at is not None
+
+
+def test_my_tasks(run, bureau):
+    tasks = cycles.my_tasks(run.session, bureau["c_karo"], wib(4, 8, 10), schedule=SCHEDULE)
+    assert [r.code for r in tasks.due_soon] == ["s01.a"] and not tasks.overdue
+    assert tasks.due_soon[0].due_at == wib(4, 8, 30) and tasks.due_soon[0].cycle_code == "IKU-S"
+    run.finish("s01", wib(4, 8, 20))
+    kasubbag = bureau["c_ppk1"]
+    early = cycles.my_tasks(run.session, kasubbag, wib(4, 9), schedule=SCHEDULE)
+    assert [r.code for r in early.other] == ["s02.a.1", "s02.b.1", "s02.c.1"]
+    late_week = cycles.my_tasks(run.session, kasubbag, wib(8, 15), schedule=SCHEDULE)
+    assert len(late_week.due_soon) == 3 and late_week.due_soon[0].sla.status == "at_risk"
+    overdue = cycles.my_tasks(run.session, kasubbag, wib(11, 9), schedule=SCHEDULE)
+    assert len(overdue.overdue) == 3
+    assert cycles.my_tasks(run.session, bureau["pengguna1"], wib(4, 9), schedule=SCHEDULE
+                           ).all == []
+
+
+def test_sla_board_groups_and_filters(run, bureau):
+    run.finish("s01", wib(4, 8, 20))
+    for n in range(1, 7):
+        run.do("complete", f"s02.a.{n}", wib(4, 9))
+    board = cycles.sla_board(run.session, wib(8, 15), schedule=SCHEDULE)
+    assert board.counts == {SlaStatus.OVERDUE: 0, SlaStatus.AT_RISK: 4, SlaStatus.ON_TRACK: 0,
+                            SlaStatus.NO_DEADLINE: 0}
+    assert sorted(r.code for r in board.groups[SlaStatus.AT_RISK]) == [
+        "s02.a.7@AK1", "s02.a.7@AK2", "s02.b.1", "s02.c.1"]
+    ak2 = run.session.scalars(select(Section.id).filter_by(code="AK2")).one()
+    only_ak2 = cycles.sla_board(run.session, wib(8, 15), {"section_id": ak2},
+                                schedule=SCHEDULE)
+    assert [r.code for r in only_ak2.groups[SlaStatus.AT_RISK]] == ["s02.a.7@AK2"]
+    mine = cycles.sla_board(run.session, wib(11, 9), {"assignee_user_id": bureau["c_ppk1"].id,
+                                                      "status": ["overdue"]}, schedule=SCHEDULE)
+    assert list(mine.groups) == [SlaStatus.OVERDUE] and len(mine.groups["overdue"]) == 2
+    steps = cycles.sla_board(run.session, wib(11, 9), {"steps": True}, schedule=SCHEDULE)
+    assert [r.code for r in steps.groups[SlaStatus.OVERDUE]] == ["s02"]
+
+
+def test_overview_shows_what_the_standard_gets_wrong(run):
+    overview = cycles.cycle_overview(run.session, run.cycle_id, wib(4, 8, 5), schedule=SCHEDULE)
+    assert overview.reason_text == "Penyusunan IKU berkala sesuai periode perencanaan"
+    assert any(w.startswith("s13.g: tenggat rencana melewati") for w in overview.warnings)
+    assert any(w.startswith("s06@SETKEMEN: belum ada pelaksana") for w in overview.warnings)
+    assert len(overview.units) == 13 and overview.units[0][0] == "SETPRES"
+    s02 = overview.steps[1]
+    assert [c.code for c in s02.children] == ["s02.a", "s02.b", "s02.c"]
+    assert s02.children[0].children[6].children[1].assignee == "c_staf2 Uji"
+    assert overview.steps[0].sla.status == SlaStatus.ON_TRACK
+    assert overview.steps[1].sla.status == SlaStatus.NOT_STARTED
+
+
+@contextmanager
+def statements():
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def test_pages_issue_a_bounded_number_of_queries(db_session, bureau):
+    def measure(run: Runner) -> list[int]:
+        counts = []
+        for call in (
+            lambda: cycles.my_tasks(db_session, bureau["c_ppk1"], wib(8, 15)),
+            lambda: cycles.sla_board(db_session, wib(8, 15)),
+            lambda: cycles.cycle_overview(db_session, run.cycle_id, wib(8, 15)),
+            lambda: cycles.scan_sla(db_session, wib(8, 15)),
+        ):
+            with statements() as seen:
+                call()
+            counts.append(len(seen))
+        return counts
+
+    first = start(db_session, bureau, "IKU-A")
+    first.finish("s01", wib(4, 9))
+    small = measure(first)
+    for code in ("IKU-B", "IKU-C", "IKU-D"):
+        other = start(db_session, bureau, code)
+        other.finish("s01", wib(4, 9))
+        other.finish("s02.a", wib(5, 9))
+    first.finish("s02", wib(6, 9))
+    large = measure(first)
+    # the scan adds at most one UPDATE per kind of marker change and one INSERT
+    assert large[:3] == small[:3] and max(small[3], large[3]) <= 15
+    assert max(large[:3]) <= 8
