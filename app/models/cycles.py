@@ -147,9 +147,10 @@ class WorkItem(Model):
     `due_at`. `at_risk_at`/`overdue_at` are marked by the SLA scan. `version_id` is the
     optimistic lock: two people acting on the same item cannot both win.
 
-    Routing: `actor_code`/`actor_kind` from the standard, `section` (Bagian), `org_unit` (for a
-    unit's share), `assignee`. `on_behalf_of` names the outside actor (Deputi, Menteri, a team)
-    whose act bureau staff record.
+    Routing: `actor_code`/`actor_kind` of the actor who acts (the first printed), everyone
+    printed in `participants`, `section` (Bagian), `org_unit` (for a unit's share), `assignee`.
+    `on_behalf_of` names the outside actor (Deputi, Menteri, a team) whose act bureau staff
+    record.
     """
 
     __tablename__ = "work_item"
@@ -194,6 +195,7 @@ class WorkItem(Model):
     time_text: Mapped[str | None] = mapped_column(String(60))
     relative_deadline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    participants: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     planned_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
     planned_due: Mapped[dt.datetime | None] = mapped_column(DateTime)

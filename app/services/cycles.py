@@ -11,6 +11,7 @@ the outermost service layer, does `now` default to the real clock):
 - my_tasks(session, user, now) -> MyTasks            ("Tugas saya")
 - sla_board(session, now, filters) -> SlaBoard       (all open items by SLA status)
 - cycle_overview(session, cycle_id, now) -> CycleOverview
+- my_reminders(session, user) / mark_reminders_read(session, user, ids, now)
 
 Concurrency: every item action first locks its cycle's row (SELECT ... FOR UPDATE on
 PostgreSQL; SQLite serialises writers itself), then reloads the cycle's items, so actions on
@@ -61,15 +62,15 @@ from app.services.cycles_flow import Flow, Tree, to_db
 from app.services.cycles_people import Directory
 from app.services.cycles_queries import cycle_overview, my_tasks, sla_board
 from app.services.cycles_rules import Attachment
-from app.services.cycles_scan import scan_sla
+from app.services.cycles_scan import mark_reminders_read, my_reminders, scan_sla
 from app.services.cycles_sla import plan_cycle
 from app.services.standards import current_standard
 from app.services.working_time import Schedule
 
 __all__ = [
     "Attachment", "cancel_cycle", "complete_item", "cycle_overview", "cycle_reasons",
-    "my_tasks", "pause_item", "reassign_item", "resume_item", "return_item", "scan_sla",
-    "sla_board", "start_cycle", "start_item",
+    "mark_reminders_read", "my_reminders", "my_tasks", "pause_item", "reassign_item",
+    "resume_item", "return_item", "scan_sla", "sla_board", "start_cycle", "start_item",
 ]  # fmt: skip
 
 OPEN = (WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS)

@@ -56,6 +56,7 @@ class Node:
     time_text: str | None = None
     relative_deadline: dict | None = None
     documents: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
 
 
@@ -84,7 +85,7 @@ class Builder:
             duration=({"value": duration["value"] * reps, "unit": duration["unit"]}
                       if duration else None),
             time_text=step.get("time_text"), relative_deadline=step.get("relative_deadline"),
-            documents=list(step.get("documents", [])),
+            documents=list(step.get("documents", [])), participants=_displays(step["actors"]),
         )
         primary = step.get("performed_by") or (step["actors"][0] if step["actors"] else None)
         if reps > 1:
@@ -94,6 +95,7 @@ class Builder:
                     title=f"{step['title']} (sesi {i} dari {reps})", kind=WorkItemKind.SESSION,
                     duration=dict(duration), time_text=f"{duration['value']} {duration['unit']}",
                 )
+                session.participants = _displays(step["actors"])
                 self.fill(session, step["substeps"], primary, step["code"], f"{step['code']}#{i}")
                 node.children.append(session)
         else:
@@ -111,6 +113,7 @@ class Builder:
                 code=new + sub["code"][len(old):], step_code=node.step_code, label=sub["label"],
                 title=sub["text"], kind=WorkItemKind.SUBSTEP, duration=sub.get("duration"),
                 time_text=sub.get("time_text"), documents=list(sub.get("documents", [])),
+                participants=_displays(sub["actors"]),
             )
             if sub["substeps"]:
                 self.fill(child, sub["substeps"], None, sub["code"], child.code)
@@ -162,7 +165,7 @@ class Builder:
         code = self.directory.sections[section_id].code
         part = Node(code=f"{parent.code}@{code}", step_code=parent.step_code,
                     label=self.bagian_label(section_id), title=parent.title,
-                    kind=WorkItemKind.BAGIAN)
+                    kind=WorkItemKind.BAGIAN, participants=parent.participants)
         self.assign_bureau(part, actor, section_id, True)
         part.actor_code, part.actor_kind = actor["code"], actor["kind"]
         return part
@@ -174,13 +177,19 @@ class Builder:
                     kind=WorkItemKind.UNIT, actor_code=parent.actor_code,
                     actor_kind=parent.actor_kind, actor_name=unit.name,
                     section_id=unit.section_id, org_unit_id=unit.org_unit_id,
-                    assignee=liaison[0] if liaison else None)
+                    assignee=liaison[0] if liaison else None, participants=parent.participants)
 
     def bagian_label(self, section_id: int | None) -> str:
         if section_id is None:
             return ""
         info = self.directory.sections[section_id]
         return self.bagian_short.get(info.code, info.code)
+
+
+def _displays(refs: list[dict]) -> list[str]:
+    """Everyone the standard prints for an item ('Kasubbag AK I/AK II', 'Staf AK I/AK II'):
+    the first acts, the others take part."""
+    return [ref["display"] for ref in refs]
 
 
 def serving_sections(content: dict, directory: Directory, units: list[UnitRoute]) -> list[int]:
@@ -223,7 +232,8 @@ def to_items(cycle_id: int, steps: list[Node]) -> list[WorkItem]:
             assignee_user_id=node.assignee.user_id if node.assignee else None,
             duration_value=duration.get("value"), duration_unit=duration.get("unit"),
             time_text=node.time_text, relative_deadline=node.relative_deadline,
-            documents=node.documents, status=WorkItemStatus.WAITING, paused_minutes=0.0,
+            documents=node.documents, participants=node.participants,
+            status=WorkItemStatus.WAITING, paused_minutes=0.0,
             parent=parent,
         )
         rows.append(item)

@@ -22,7 +22,7 @@ from app.models.cycles import (
     WorkItem,
 )
 from app.services.calendar import load_schedule
-from app.services.cycles_flow import to_db
+from app.services.cycles_flow import from_db, to_db
 from app.services.cycles_people import Directory
 from app.services.cycles_sla import item_sla
 from app.services.working_time import Schedule
@@ -92,3 +92,45 @@ def _recipients(directory: Directory, item: WorkItem) -> list[int]:
         boss = directory.head_of(item.section_id)
     ids = [p.user_id for p in (assignee, boss) if p is not None]
     return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    id: int
+    kind: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    item_id: int
+    item_code: str
+    item_title: str
+    cycle_code: str
+    due_at: dt.datetime | None
+
+
+def my_reminders(session: Session, user, *, unread_only: bool = True) -> list[ReminderRow]:
+    """The user's reminders, newest first, in one query (item and cycle joined)."""
+    query = (select(Reminder, WorkItem, Cycle)
+             .join(WorkItem, WorkItem.id == Reminder.item_id)
+             .join(Cycle, Cycle.id == Reminder.cycle_id)
+             .where(Reminder.user_id == user.id)
+             .order_by(Reminder.created_at.desc(), Reminder.id.desc()))
+    if unread_only:
+        query = query.where(Reminder.read_at.is_(None))
+    return [ReminderRow(r.id, r.kind, from_db(r.created_at), from_db(r.read_at), i.id, i.code,
+                        i.title, c.code, from_db(i.due_at))
+            for r, i, c in session.execute(query)]
+
+
+def mark_reminders_read(session: Session, user, reminder_ids=None,
+                        now: dt.datetime | None = None) -> int:
+    """Mark the user's own reminders read (all unread ones when no ids are given); commits."""
+    now = now if now is not None else dt.datetime.now(dt.UTC)
+    statement = (update(Reminder.__table__)
+                 .where(Reminder.__table__.c.user_id == user.id,
+                        Reminder.__table__.c.read_at.is_(None))
+                 .values(read_at=to_db(now)))
+    if reminder_ids is not None:
+        statement = statement.where(Reminder.__table__.c.id.in_(list(reminder_ids)))
+    count = session.execute(statement).rowcount
+    session.commit()
+    return count

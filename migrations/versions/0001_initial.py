@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 20:56:14.392136
+Create Date: 2026-11-25 21:06:58.448047
 
 """
 from alembic import op
@@ -425,6 +425,7 @@ def upgrade():
     sa.Column('time_text', sa.String(length=60), nullable=True),
     sa.Column('relative_deadline', sa.JSON(), nullable=True),
     sa.Column('documents', sa.JSON(), nullable=False),
+    sa.Column('participants', sa.JSON(), nullable=False),
     sa.Column('planned_start', sa.DateTime(), nullable=True),
     sa.Column('planned_due', sa.DateTime(), nullable=True),
     sa.Column('ready_at', sa.DateTime(), nullable=True),

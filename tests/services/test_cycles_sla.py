@@ -197,3 +197,15 @@ def test_pages_issue_a_bounded_number_of_queries(db_session, bureau):
     # the scan adds at most one UPDATE per kind of marker change and one INSERT
     assert large[:3] == small[:3] and max(small[3], large[3]) <= 15
     assert max(large[:3]) <= 8
+
+
+def test_reminders_are_listed_and_marked_read(run, bureau):
+    scan(run, wib(4, 8, 45))
+    karo = bureau["c_karo"]
+    (row,) = cycles.my_reminders(run.session, karo)
+    assert (row.item_code, row.kind, row.cycle_code) == ("s01.a", "overdue", "IKU-S")
+    assert cycles.mark_reminders_read(run.session, bureau["c_kabag1"], [row.id]) == 0
+    assert cycles.mark_reminders_read(run.session, karo, now=wib(4, 9)) == 1
+    assert cycles.my_reminders(run.session, karo) == []
+    assert cycles.my_reminders(run.session, karo, unread_only=False)[0].read_at == wib(4, 9)
+    assert scan(run, wib(4, 9, 30)).reminders_created == 0  # read, still not sent twice

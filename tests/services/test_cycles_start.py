@@ -113,6 +113,8 @@ def test_routing_to_positions_and_bagian(db_session, bureau):
     assert items["s10"].on_behalf_of == "Menteri Sekretaris Negara"
     assert items["s05#1.b"].on_behalf_of == "Tim Penyusun IKU"
     assert items["s01.a"].on_behalf_of is None
+    assert items["s07.b@AK1"].participants == ["Kasubbag AK I/AK II", "Staf AK I/AK II"]
+    assert items["s06@SETPRES"].participants == ["Satuan organisasi/satuan kerja"]
 
 
 def test_units_served_by_one_bagian_need_no_split(db_session, bureau):
