@@ -76,9 +76,12 @@ class Config:
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per minute")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # memory:// counts per process: production sets redis://127.0.0.1:6379 so that every worker
+    # shares the login limits and the lockout counter of unknown names.
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     IKU_LOCKOUT_THRESHOLD = env_int("IKU_LOCKOUT_THRESHOLD", 5)
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    # A dotted path, imported by IkuSecurityManager (FAB would call the string itself).
     FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.services.passwords.validate_password_for_fab"
 
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
@@ -87,7 +90,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_ENABLED = True
-    FORCE_HTTPS = env_bool("FORCE_HTTPS", False)
+    FORCE_HTTPS = env_bool("FORCE_HTTPS", False)  # also turns HSTS on
+    # Reverse proxies in front of the app (nginx: 1). Without it every client has the proxy's
+    # address, and the login rate limit (per address) would be shared by all users.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_TRANSLATION_DIRECTORIES = "translations"

@@ -1,7 +1,121 @@
-"""HTTP-level hardening shared by every page and API: security headers."""
+"""HTTP-level hardening shared by every page and API: CSRF, security headers, off-site redirects,
+friendly refusals (rate limit, CSRF) and the client address behind a reverse proxy.
 
-from flask import Flask
+Called by create_app() after AppBuilder is built, so it also covers FAB's own views.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from urllib.parse import urlparse
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_appbuilder.api import BaseApi
+from flask_babel import gettext
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Only this app's own files. Scripts: FAB's templates carry Talisman's per-request nonce on
+# every inline <script> (baselib.get_nonce), so no 'unsafe-inline' for scripts. Styles: FAB's
+# templates use style="" attributes throughout, which only 'unsafe-inline' allows; inline CSS
+# cannot run code. data: for the SVG icons of Swagger UI and Bootstrap/Select2 images.
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+csrf = CSRFProtect()
 
 
 def init_web(app: Flask) -> None:
-    """Placeholder until the hardening lands (Talisman, CSP, lockout)."""
+    config = app.config
+    proxies = int(config.get("TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies:
+        # Without it every client shares the proxy's address: one rate limit for all users.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    # FAB checks forms one by one but not its POST-only actions (delete, action_post); with
+    # CSRFProtect every POST needs the token, and FAB refuses GET mutations.
+    csrf.init_app(app)
+    for view in app.appbuilder.baseviews:
+        # FAB exempts its APIs only if CSRFProtect existed when they were added (it did not):
+        # they authenticate by bearer token, which a cross-site form cannot send.
+        if isinstance(view, BaseApi) and view.csrf_exempt and view.blueprint is not None:
+            csrf.exempt(view.blueprint)
+
+    force_https = bool(config.get("FORCE_HTTPS", False))
+    Talisman(
+        app,
+        force_https=force_https,
+        strict_transport_security=force_https,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        content_security_policy=CSP,
+        content_security_policy_nonce_in=["script-src"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        # Talisman would otherwise force these to its own defaults; config.py decides.
+        session_cookie_secure=bool(config.get("SESSION_COOKIE_SECURE", True)),
+        session_cookie_http_only=True,
+        session_cookie_samesite=config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+    )
+    app.register_error_handler(429, _too_many_requests)
+    app.register_error_handler(CSRFError, _csrf_refused)
+    app.after_request(_keep_redirects_on_site)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json
+
+
+def _refusal(status: int, message: str):
+    if _wants_json():
+        return jsonify(message=message), status
+    page = render_template("appbuilder/iku/refused.html", message=message,
+                           appbuilder=current_app.appbuilder,
+                           base_template=current_app.appbuilder.base_template)
+    return page, status
+
+
+def _too_many_requests(_error):
+    return _refusal(429, gettext("Too many attempts. Please wait a minute and try again."))
+
+
+def _csrf_refused(_error):
+    return _refusal(400, gettext(
+        "The form has expired or did not come from this application. Reload the page and "
+        "try again."
+    ))
+
+
+def _allowed_hosts() -> list[str]:
+    return list(current_app.config.get("FAB_SAFE_REDIRECT_HOSTS") or []) or [request.host]
+
+
+def _keep_redirects_on_site(response):
+    """FAB checks the login's `next` (get_safe_redirect); this checks every redirect the app
+    sends, whoever built it (a view redirecting to a request argument, a future login flow),
+    against the same FAB_SAFE_REDIRECT_HOSTS."""
+    location = response.headers.get("Location")
+    if not location or not 300 <= response.status_code < 400:
+        return response
+    normalised = location.replace("\\", "/").strip()
+    parsed = urlparse(normalised)
+    host = parsed.netloc.rsplit("@", 1)[-1]
+    if parsed.scheme not in ("", "http", "https") or (
+        host and not any(_host_matches(host, allowed) for allowed in _allowed_hosts())
+    ):
+        response.headers["Location"] = current_app.appbuilder.get_url_for_index
+    return response
+
+
+def _host_matches(host: str, pattern: str) -> bool:
+    return fnmatch(host.lower(), pattern.lower())
