@@ -44,12 +44,19 @@ def scan_sla(session: Session, now: dt.datetime | None = None, *,
 
     Markers are written with plain UPDATEs that leave version_id alone: the scan must never
     make a user's concurrent action fail as a conflict. Reminders are inserted with ON CONFLICT
-    DO NOTHING on (item, user, kind), so concurrent scans on several machines remind once."""
+    DO NOTHING on (item, user, kind), so concurrent scans on several machines remind once.
+    Each cycle is locked like a user action locks it (cycle row first, then its items), so a
+    scan and an action never deadlock; a cycle busy with an action (or another scan) right now
+    is skipped (SKIP LOCKED) and picked up by the next run."""
     now = now if now is not None else dt.datetime.now(dt.UTC)
     schedule = schedule or load_schedule(session)
+    cycle_ids = session.scalars(
+        select(Cycle.id).where(Cycle.status == CycleStatus.ACTIVE).order_by(Cycle.id)
+        .with_for_update(skip_locked=True)
+    ).all()
     items = session.scalars(
-        select(WorkItem).join(Cycle, Cycle.id == WorkItem.cycle_id)
-        .where(Cycle.status == CycleStatus.ACTIVE, WorkItem.status.in_(OPEN_STATUSES))
+        select(WorkItem).where(WorkItem.cycle_id.in_(cycle_ids),
+                               WorkItem.status.in_(OPEN_STATUSES))
     ).all()
     directory = Directory(session)
     marks: dict[tuple[str, bool], list[int]] = {}

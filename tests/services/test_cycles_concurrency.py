@@ -148,3 +148,15 @@ def test_the_optimistic_lock_refuses_a_stale_write(world):
         with pytest.raises(WorkItemConflictError, match="baru saja diubah"):
             commit(third)
         third.close()
+
+
+def test_the_scan_skips_a_cycle_busy_with_an_action(world):
+    factory, cycle_id, ids, users = world
+    late = T0 + dt.timedelta(days=3)
+    with factory() as busy, factory() as scanner:
+        busy.execute(select(Cycle.id).where(Cycle.id == cycle_id).with_for_update())
+        skipped = cycles.scan_sla(scanner, late, schedule=SCHEDULE)  # does not wait
+        assert skipped.checked == 0
+        busy.rollback()
+        done = cycles.scan_sla(scanner, late, schedule=SCHEDULE)
+        assert done.checked == 3  # the request and its two unit shares
