@@ -245,6 +245,8 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
     ).unique().all()
     tree = Tree(list(items))
     started = from_db(cycle.started_at)
+    if cycle.cancelled_at is not None:  # time stopped for a cancelled cycle
+        now = min(now, from_db(cycle.cancelled_at))
     active = cycle.status == CycleStatus.ACTIVE
     planner = forecast(tree, schedule, started, now) if active else None
     views = {}

@@ -240,3 +240,13 @@ def test_a_cancelled_cycle_takes_no_more_work(run, bureau):
                         now=wib(4, 9))
     with pytest.raises(CycleClosedError, match="dibatalkan"):
         run.do("complete", "s01.a", wib(4, 9, 5))
+
+
+def test_a_cancelled_cycle_keeps_its_state_at_cancellation(run, bureau):
+    cycles.cancel_cycle(run.session, bureau["c_karo"], run.cycle_id, reason="Salah periode",
+                        now=wib(4, 8, 10))
+    overview = cycles.cycle_overview(run.session, run.cycle_id, wib(20, 9), schedule=SCHEDULE)
+    assert overview.status == "cancelled" and overview.forecast_end is None
+    assert overview.steps[0].sla.status == "on_track"  # as it stood when cancelled
+    assert overview.events[-1].action == "cycle_cancel" and overview.events[-1].note == (
+        "Salah periode")
