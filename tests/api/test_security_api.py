@@ -78,13 +78,22 @@ def test_api_login_is_rate_limited(tmp_path):
         assert client.get(USERS).status_code == 401
 
 
+def _forget(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=6379)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+
 @pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
-def test_redis_storage_is_shared_between_apps(tmp_path):
+def test_redis_storage_is_shared_between_apps(tmp_path, request):
     """Two apps stand for two gunicorn workers: with Redis they share one count, for the rate
     limit and for the lockout of unknown names alike."""
+    prefix = f"iku-test-{uuid.uuid4().hex}"
     settings = {"AUTH_RATE_LIMIT": "3 per minute", "IKU_LOCKOUT_THRESHOLD": 2,
-                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
-                "RATELIMIT_KEY_PREFIX": f"iku-test-{uuid.uuid4().hex}"}
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix}
+    request.addfinalizer(lambda: _forget(prefix))
     with secure_app(tmp_path / "a.db", **settings) as first, \
             secure_app(tmp_path / "b.db", **settings) as second:
         assert _login(first.test_client(), "ghost", "Salah-Sekali-123!").status_code == 401
