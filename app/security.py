@@ -41,43 +41,61 @@ ROLE_AUDITOR = "Auditor"
 
 # Every logged-in user may see the menu, their own profile and change their own password.
 _SELF_SERVICE = [
-    ("UserDBModelView", "can_userinfo"),
-    ("UserInfoEditView", "can_this_form_(get|post)"),
-    ("ResetMyPasswordView", "can_this_form_(get|post)"),
-    ("MenuApi", "can_get"),
-    ("LocaleView", ".*"),
+    ("UserDBModelView$", "can_userinfo$"),
+    ("UserInfoEditView$", "can_this_form_(get|post)$"),
+    ("ResetMyPasswordView$", "can_this_form_(get|post)$"),
+    ("MenuApi$", "can_get$"),
+    ("LocaleView$", ".*"),
 ]
-_READ = "can_(read|export)"
-_BUREAU_VIEWS = "(OrgUnit|OrgUnitAssignment|Section|Position|Pelaksana|Competence|CompetenceRecord|ServiceStandard)"  # noqa: E501
-_BUREAU_MENUS = "(Organisation|Units|Assignment history|Sections|Positions|Pelaksana|Competences|Competence records|Standards|Standard versions)"  # noqa: E501
+def _any(*names: str) -> str:
+    """An anchored alternation: FAB matches builtin-role regexes with re.match, which anchors
+    only the start, so "OrgUnit" alone would also grant "OrgUnitAssignment"."""
+    return "(" + "|".join(names) + ")$"
+
+
+_READ = _any("can_read", "can_export")
+_BUREAU_VIEWS = _any(
+    "OrgUnit", "OrgUnitAssignment", "Section", "Position", "Pelaksana", "Competence",
+    "CompetenceRecord", "ServiceStandard", "WorkSchedule", "Holiday",
+)
+_BUREAU_MENUS = _any(
+    "Organisation", "Units", "Assignment history", "Sections", "Positions", "Pelaksana",
+    "Competences", "Competence records", "Standards", "Standard versions", "Published standard",
+    "Calendar",
+    "Office hours", "Holidays",
+)
+_UNIT_VIEWS = _any("OrgUnit", "OrgUnitAssignment", "ServiceStandard")
+_UNIT_MENUS = _any(
+    "Organisation", "Units", "Assignment history", "Standards", "Standard versions", "Published standard",
+)
 
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
         *_SELF_SERVICE,
-        (".*", "can_(read|export|list|show|get|info)"),
-        (".*", "menu_access"),
-        ("UserAccessView", "can_show"),
+        (".*", _any("can_read", "can_export", "can_list", "can_show", "can_get", "can_info")),
+        (".*", "menu_access$"),
+        ("UserAccessView$", "can_show$"),
     ],
     ROLE_KEPALA_BIRO: [
         *_SELF_SERVICE,
         (_BUREAU_VIEWS, _READ),
-        ("CompetenceRecord", "can_(add|edit)"),
-        (_BUREAU_MENUS, "menu_access"),
+        ("CompetenceRecord$", _any("can_add", "can_edit")),
+        (_BUREAU_MENUS, "menu_access$"),
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
         (_BUREAU_VIEWS, _READ),
-        ("CompetenceRecord", "can_(add|edit)"),
-        (_BUREAU_MENUS, "menu_access"),
+        ("CompetenceRecord$", _any("can_add", "can_edit")),
+        (_BUREAU_MENUS, "menu_access$"),
     ],
-    ROLE_KASUBBAG: [*_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access")],
-    ROLE_STAF: [*_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access")],
+    ROLE_KASUBBAG: [*_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$")],
+    ROLE_STAF: [*_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$")],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
-        ("OrgUnit", "can_(read|export|edit)"),
-        ("ServiceStandard", "can_read"),
-        ("(Organisation|Units|Standards|Standard versions)", "menu_access"),
+        (_UNIT_VIEWS, _READ),
+        ("OrgUnit$", "can_edit$"),
+        (_UNIT_MENUS, "menu_access$"),
     ],
 }
 
