@@ -4,8 +4,10 @@
       .venv/bin/python bench/count_sql.py [-v] [--repeat 20] [route-name-substring ...]
 
 Counts every statement the engine sends (a `before_cursor_execute` listener) for one request
-of each route, and the median wall time of `--repeat` more. `-v` prints the statements with
-their time, the slowest first, which is how the fixes in app/views/datamodel.py were found.
+of each route, and the median CPU time of this process (the app's own work, steady however
+busy the machine is) and wall time over `--repeat` more. `-v` prints the statements with their
+time, the slowest first, which is how the fixes in app/views/datamodel.py were found.
+IKU_APP_ROOT=<tree> measures another source tree; --proposed as in bench/run.py.
 """
 
 from __future__ import annotations
@@ -28,15 +30,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--proposed", action="store_true")
     parser.add_argument("only", nargs="*")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+    if args.proposed:
+        os.environ["BENCH_PROPOSED"] = "1"
     sys.path.insert(0, str(ROOT))
     from app.extensions import db
     from bench.routes import ROUTES, USERS
     from bench.seed_large import PASSWORD
-    from bench.wsgi import app
+    from bench.wsgi import app  # first: it puts IKU_APP_ROOT's `app` on the path
 
     statements: list[list] = []
 
@@ -60,7 +65,7 @@ def main() -> None:
             response = client.post("/login/", data={"username": username, "password": PASSWORD})
             assert response.status_code == 302, f"login {username}: {response.status_code}"
         clients[auth] = client
-    print(f"{'route':24} {'status':>6} {'stmts':>6} {'sql ms':>7} {'median ms':>10}")
+    print(f"{'route':24} {'status':>6} {'stmts':>6} {'sql ms':>7} {'cpu ms':>7} {'wall ms':>8}")
     for name, path, auth in ROUTES:
         if args.only and not any(word in name for word in args.only):
             continue
@@ -68,14 +73,17 @@ def main() -> None:
         statements.clear()
         response = client.get(path, headers=headers.get(auth, {}))
         first = list(statements)
-        times = []
+        cpu, wall = [], []
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             client.get(path, headers=headers.get(auth, {}))
-            times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - t0)
         sql_ms = sum(t for t, _ in first) * 1000
-        median = statistics.median(times) * 1000 if times else 0
-        print(f"{name:24} {response.status_code:>6} {len(first):>6} {sql_ms:>7.1f} {median:>10.1f}")
+        cpu_ms = statistics.median(cpu) * 1000 if cpu else 0
+        wall_ms = statistics.median(wall) * 1000 if wall else 0
+        print(f"{name:24} {response.status_code:>6} {len(first):>6} {sql_ms:>7.1f} {cpu_ms:>7.1f}"
+              f" {wall_ms:>8.1f}")
         if args.verbose:
             for elapsed, statement in sorted(first, key=lambda s: -s[0]):
                 print(f"    {elapsed * 1000:7.2f} ms  {' '.join(statement.split())[:300]}")

@@ -19,6 +19,8 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("pelaksana search", f"/pelaksanaview/list/?_flt_2_name={SEARCH}", "admin"),
     ("competence records", "/competencerecordview/list/", "admin"),
     ("audit list", "/auditentryview/list/", "admin"),
+    ("audit search", "/auditentryview/list/?_flt_2_actor=liaison", "admin"),
+    ("user list", "/users/list/", "admin"),
     ("api pelaksana", "/api/v1/pelaksana/", "jwt"),
     ("api pelaksana search", f"/api/v1/pelaksana/?q={API_SEARCH}", "jwt"),
     ("api org-unit", "/api/v1/org-unit/", "jwt"),

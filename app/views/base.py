@@ -6,20 +6,20 @@ Workarounds on top of Flask-AppBuilder live here, once:
 - the unit scope filter (app.security) is put in front of every query of the view, so list,
   show, edit, delete, actions and export cannot reach another unit's rows;
 - a record a liaison adds is pinned to its own unit, and one it edits cannot leave it;
-- the view's SQLAInterface becomes app.views.datamodel.IkuSQLAInterface: a cheap count, no
-  N+1 on relation columns, and `search_relation_text` for relations too large for a select box.
+- app.views.datamodel.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
+  relation columns, and `search_relation_text` for relations too large for a select box.
 """
 
 from __future__ import annotations
 
 from flask_appbuilder import ModelView
 from flask_babel import gettext
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired
 
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
-from app.views.datamodel import IkuSQLAInterface
+from app.views.datamodel import ScaledViewMixin
 from app.views.lists import ExportMixin
 
 
@@ -51,23 +51,17 @@ def display_value(value):
     return value
 
 
-class BaseModelView(ExportMixin, ModelView):
+class BaseModelView(ExportMixin, ScaledViewMixin, ModelView):
     """scope_column: the record's path to its OrgUnit ("id" for OrgUnit itself), or None for
-    records that belong to the bureau rather than to a unit.
-
-    search_relation_text: {relation: (target columns)} for relations searched by typing
-    instead of picking from a select box, e.g. {"pelaksana": ("name", "nip")}. FAB's box holds
-    every target row and is rendered into every list page: 5,000 pelaksana cost ~200 ms.
-    """
+    records that belong to the bureau rather than to a unit. search_relation_text and
+    count_limit: see ScaledViewMixin."""
 
     scope_column: str | None = None
     extra_base_filters: list = []
-    search_relation_text: dict[str, tuple[str, ...]] = {}
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
 
     def __init__(self, **kwargs):
-        self.datamodel = IkuSQLAInterface.wrap(self.datamodel, self.search_relation_text)
         self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
         self.formatters_columns = {
@@ -86,9 +80,6 @@ class BaseModelView(ExportMixin, ModelView):
                 if isinstance(field, UnboundField) and issubclass(field.field_class, BooleanField):
                     rules = field.kwargs.get("validators") or []
                     field.kwargs["validators"] = [r for r in rules if not isinstance(r, InputRequired)]
-        for name in self.search_relation_text:
-            if name in self.search_columns:
-                setattr(self.search_form, name, StringField(self.label_columns.get(name, name)))
 
     def pre_add(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)

@@ -112,3 +112,23 @@ def test_api_still_refuses_a_bad_query_argument(client, api_token):
     assert "Not a valid rison schema" in bad.get_json()["message"]
     good = client.get("/api/v1/pelaksana/?q=(page_size:5)", headers=headers)
     assert good.status_code == 200
+
+
+def test_capped_count_says_more_than_the_limit(app, db_session):
+    _add_pelaksana(db_session, 5)
+    total = db_session.query(Pelaksana).count()
+    capped = IkuSQLAInterface(Pelaksana, count_limit=total - 2)
+    assert capped.query(page=0, page_size=2)[0] == total - 1  # the limit + 1: "more than"
+    assert capped.query_count(db_session.query(Pelaksana)) == total  # exports: exact
+    assert IkuSQLAInterface(Pelaksana, count_limit=total).query(page=0, page_size=2)[0] == total
+
+
+def test_list_page_shows_a_capped_count(app, client, login, db_session, monkeypatch):
+    _add_pelaksana(db_session, 4)
+    login(client, "admin")
+    view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "PelaksanaView")
+    for limit, shown in ((2, True), (None, False)):
+        monkeypatch.setattr(view, "count_limit", limit)  # what the widget is told
+        monkeypatch.setattr(view.datamodel, "count_limit", limit)  # what the count does
+        page = client.get("/pelaksanaview/list/").get_data(as_text=True)
+        assert ("&gt; 2" in page, "Pelaksana 000" in page) == (shown, True)
