@@ -8,17 +8,35 @@ from wtforms.validators import Email, Optional, ValidationError
 
 from app.models.org import (
     Competence,
+    CompetenceLevel,
     CompetenceRecord,
     NipInvalidError,
     OrgUnit,
     OrgUnitAssignment,
+    OrgUnitKind,
     Pelaksana,
     Position,
     Section,
+    SectionKind,
     parse_nip,
 )
 from app.services import org as org_service
 from app.views.base import BaseModelView
+from app.views.fields import enum_formatter, enum_select
+
+UNIT_KINDS = {
+    OrgUnitKind.KEMENTERIAN: _l("Ministry"),
+    OrgUnitKind.SATORG: _l("Organisation unit"),
+    OrgUnitKind.SATKER: _l("Work unit"),
+}
+SECTION_KINDS = {
+    SectionKind.BIRO: _l("Bureau"), SectionKind.BAGIAN: _l("Section (Bagian)"),
+    SectionKind.SUBBAGIAN: _l("Subsection (Subbagian)"),
+}  # fmt: skip
+COMPETENCE_LEVELS = {
+    CompetenceLevel.NOT_MET: _l("Not yet met"), CompetenceLevel.MET: _l("Met"),
+    CompetenceLevel.EXCEEDS: _l("Exceeds"),
+}  # fmt: skip
 
 
 def nip_validator(_form, field) -> None:
@@ -50,6 +68,8 @@ class OrgUnitView(BaseModelView):
         "head_title": _l("Head's title"), "head_email": _l("Head's email"), "active": _l("Active"),
     }  # fmt: skip
     validators_columns = {"head_email": EMAIL}
+    add_form_extra_fields = edit_form_extra_fields = {"kind": enum_select(_l("Kind"), UNIT_KINDS)}
+    formatters_columns = {"kind": enum_formatter(UNIT_KINDS)}
 
     def pre_update(self, item) -> None:
         super().pre_update(item)
@@ -81,6 +101,8 @@ class SectionView(BaseModelView):
     label_columns = {
         "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent": _l("Parent section"),
     }  # fmt: skip
+    add_form_extra_fields = edit_form_extra_fields = {"kind": enum_select(_l("Kind"), SECTION_KINDS)}
+    formatters_columns = {"kind": enum_formatter(SECTION_KINDS)}
 
 
 class PositionView(BaseModelView):
@@ -136,6 +158,10 @@ class CompetenceRecordView(BaseModelView):
         "pelaksana": _l("Pelaksana"), "competence": _l("Competence"), "level": _l("Level"),
         "assessed_on": _l("Assessed on"), "evidence": _l("Evidence"),
     }  # fmt: skip
+    add_form_extra_fields = edit_form_extra_fields = {
+        "level": enum_select(_l("Level"), COMPETENCE_LEVELS)
+    }
+    formatters_columns = {"level": enum_formatter(COMPETENCE_LEVELS)}
 
 
 def register(appbuilder) -> None:

@@ -89,3 +89,10 @@ def test_moving_a_unit_to_the_other_section_keeps_the_history(admin, db_session)
     assert rows[1].changed_by == "admin"
     page = admin.get("/orgunitassignmentview/list/").get_data(as_text=True)
     assert "Sekretariat Presiden" in page
+
+
+def test_unit_kind_is_a_labelled_choice_not_a_raw_code(admin):
+    form = admin.get("/orgunitview/add").get_data(as_text=True)
+    assert '<select' in form and 'value="satuan_kerja"' in form
+    page = admin.get("/orgunitview/list/").get_data(as_text=True)
+    assert "<td>satuan_organisasi</td>" not in page
