@@ -147,3 +147,17 @@ def load_standards_command() -> None:
         click.echo(f"{standard.code} versi {standard.version}")
         for warning in warnings:
             click.echo(f"  ! {warning}")
+
+
+@iku.command("sla-scan")
+def sla_scan_command() -> None:
+    """Mark open items at risk or overdue and remind their people (idempotent: for cron,
+    e.g. every 10 minutes; safe to run on several machines at once)."""
+    from app.extensions import db
+    from app.services import cycles
+
+    result = cycles.scan_sla(db.session)
+    click.echo(
+        f"Diperiksa {result.checked} butir: {result.overdue_marked} baru terlambat, "
+        f"{result.at_risk_marked} baru berisiko, {result.reminders_created} pengingat baru."
+    )

@@ -69,6 +69,28 @@ _UNIT_MENUS = _any(
     "Organisation", "Units", "Assignment history", "Standards", "Standard versions", "Published standard",
 )
 
+# Cycles (app/views/cycles*.py, app/api/cycles.py): read lists and pages, start a cycle, act on
+# an item (start/complete/return/pause/resume), reassign it; the engine checks who exactly.
+_CYCLE_MENUS = ("Cycles", "My tasks", "Reminders", "Open items", "Event history")
+_CYCLES_UNIT = [
+    ("WorkItem$", _any("can_read", "can_export", "can_act")),
+    ("WorkEvent$", _READ),
+    ("Reminder$", _any("can_read", "can_edit")),
+    (_any(*_CYCLE_MENUS), "menu_access$"),
+]
+_CYCLES_STAF = [
+    ("Cycle$", _READ),
+    *_CYCLES_UNIT[:-1],
+    (_any(*_CYCLE_MENUS, "Cycle list"), "menu_access$"),
+]
+_CYCLES_KASUBBAG = [*_CYCLES_STAF, ("WorkItem$", "can_reassign$")]
+_CYCLES_HEADS = [
+    *_CYCLES_KASUBBAG,
+    ("Cycle$", "can_start$"),
+    ("SlaBoard$", _READ),
+    ("SLA board$", "menu_access$"),
+]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -82,20 +104,28 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
+        *_CYCLES_HEADS,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
+        *_CYCLES_HEADS,
     ],
-    ROLE_KASUBBAG: [*_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$")],
-    ROLE_STAF: [*_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$")],
+    ROLE_KASUBBAG: [
+        *_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
+        *_CYCLES_KASUBBAG,
+    ],
+    ROLE_STAF: [
+        *_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
+    ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
         (_UNIT_VIEWS, _READ),
         ("OrgUnit$", "can_edit$"),
         (_UNIT_MENUS, "menu_access$"),
+        *_CYCLES_UNIT,
     ],
 }
 

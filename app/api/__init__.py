@@ -1,7 +1,8 @@
 """REST APIs (FAB ModelRestApi, JWT or session auth), one module per domain."""
 
-from app.api import org
+from app.api import cycles, org
 
 
 def register_apis(appbuilder) -> None:
     org.register(appbuilder)
+    cycles.register(appbuilder)

@@ -1,11 +1,13 @@
 """register_views() is THE one place that builds the menu: read it to see the whole app."""
 
 from app.api import register_apis
-from app.views import audit, imports, org, standards, users
+from app.views import audit, calendar, cycles, imports, org, standards, users
 
 
 def register_views(appbuilder) -> None:
+    cycles.register(appbuilder)  # first: the daily work comes first in the menu
     org.register(appbuilder)
+    calendar.register(appbuilder)
     standards.register(appbuilder)
     users.register(appbuilder)
     imports.register(appbuilder)

@@ -1,0 +1,234 @@
+"""Cycle lists (FAB ModelViews, filterable and exportable) and the Cycles menu.
+
+The lists are Cycle, the open WorkItems of active cycles and the WorkEvent history. Their
+show pages hand over to the custom pages (app/views/cycles_pages.py, cycles_tasks.py), which
+read through the engine's queries. Times are stored in naive UTC: every list and export shows
+them on the office's wall clock, and the open-items list adds the computed SLA status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from flask import current_app, flash, g, redirect, send_file, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import NotFound
+
+from app.extensions import db
+from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
+from app.services.calendar import load_schedule
+from app.services.cycles_sla import item_sla
+from app.views import cycles_format as fmt
+from app.views.base import BaseModelView, display_value
+from app.views.datamodel import IkuSQLAInterface
+
+
+class DisplayInterface(IkuSQLAInterface):
+    """FAB reads list and export values through _get_attr_value: here datetimes become local
+    wall-clock times and `virtual` names columns computed from the row (SLA, cycle code).
+    Installed on a view's own datamodel object (see _display), so the filters and forms FAB
+    built around that object keep working."""
+
+    virtual: dict = {}
+
+    def _get_attr_value(self, item, col):
+        if col in self.virtual:
+            return self.virtual[col](item)
+        value = super()._get_attr_value(item, col)
+        return fmt.to_local(value) if isinstance(value, dt.datetime) else value
+
+
+def _display(view, **virtual) -> None:
+    view.datamodel.__class__ = DisplayInterface
+    view.datamodel.virtual = virtual
+
+
+def _schedule():
+    """One schedule per request (holidays are a query), also for a streamed export."""
+    if "iku_schedule" not in g:
+        g.iku_schedule = load_schedule(db.session)
+    return g.iku_schedule
+
+
+def _sla_of(item: WorkItem) -> str:
+    return fmt.sla_label(item_sla(item, dt.datetime.now(dt.UTC), _schedule()).status)
+
+
+def _labelled(column: str, mapping):
+    """A stored code as its label, for the list and the export alike."""
+    return lambda item: fmt.label(mapping, getattr(item, column))
+
+
+def _when(value):
+    return fmt.when(value) if value else display_value(value)
+
+
+class OpenItemsFilter(BaseFilter):
+    """Base filter of the open-items list: ready, in progress or paused, in an active cycle.
+    No arg_name: it is never offered to users, only applied."""
+
+    name = "Open items"
+    arg_name = None
+
+    def apply(self, query, value):
+        return query.filter(WorkItem.status.in_(OPEN_STATUSES),
+                            WorkItem.cycle.has(Cycle.status == CycleStatus.ACTIVE))
+
+
+class CycleView(BaseModelView):
+    """Bureau-wide: a cycle is the Biro's; a liaison sees its own unit's share in its tasks."""
+
+    datamodel = SQLAInterface(Cycle)
+    base_permissions = ["can_read", "can_export"]
+    list_template = "cycles/cycle_list.html"
+    list_title = _l("Cycles")
+    list_columns = ["code", "title", "period", "reason", "status", "started_at", "started_by",
+                    "planned_end", "completed_at", "cancelled_at"]
+    search_columns = ["code", "title", "period", "reason", "status", "started_at",
+                      "planned_end"]
+    order_columns = ["code", "period", "status", "started_at", "planned_end"]
+    base_order = ("started_at", "desc")
+    label_columns = {
+        "code": _l("Code"), "title": _l("Title"), "period": _l("Period"),
+        "reason": _l("Reason"), "status": _l("Status"), "started_at": _l("Started"),
+        "started_by": _l("Started by"), "planned_end": _l("Planned end"),
+        "completed_at": _l("Completed"), "cancelled_at": _l("Cancelled"),
+    }  # fmt: skip
+    formatters_columns = {
+        c: _when for c in ("started_at", "planned_end", "completed_at", "cancelled_at")
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS))
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        return redirect(url_for("CyclePageView.overview", cycle_id=pk))
+
+
+class WorkItemView(BaseModelView):
+    """Open items of the active cycles; a liaison sees only its unit's shares."""
+
+    datamodel = SQLAInterface(WorkItem)
+    scope_column = "org_unit"
+    extra_base_filters = [["status", OpenItemsFilter, None]]
+    base_permissions = ["can_read", "can_export"]
+    search_relation_text = {"assignee": ("username", "first_name", "last_name")}
+    list_title = _l("Open items")
+    list_columns = ["cycle", "code", "title", "kind", "status", "sla", "due_at", "section",
+                    "org_unit", "assignee", "on_behalf_of"]
+    search_columns = ["cycle", "code", "title", "kind", "status", "section", "org_unit",
+                      "assignee", "due_at", "ready_at"]
+    order_columns = ["code", "status", "due_at"]
+    base_order = ("due_at", "asc")
+    label_columns = {
+        "cycle": _l("Cycle"), "code": _l("Item"), "title": _l("Title"), "kind": _l("Kind"),
+        "status": _l("Status"), "sla": _l("SLA"), "due_at": _l("Due"),
+        "ready_at": _l("Handed over"), "section": _l("Bagian"),
+        "org_unit": _l("Organisation unit"), "assignee": _l("Assignee"),
+        "on_behalf_of": _l("On behalf of"),
+    }  # fmt: skip
+    formatters_columns = {
+        "due_at": _when, "title": lambda t: (t[:120] + "…") if t and len(t) > 120 else t,
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _display(self, sla=_sla_of, status=_labelled("status", fmt.ITEM_STATUS_LABELS),
+                 kind=_labelled("kind", fmt.KIND_LABELS))
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        return redirect(url_for("TasksView.item", item_id=pk))
+
+
+class WorkEventView(BaseModelView):
+    """The history, read-only (events are immutable); attachments downloadable in scope."""
+
+    datamodel = SQLAInterface(WorkEvent)
+    scope_column = "item.org_unit"
+    base_permissions = ["can_read", "can_export"]
+    show_template = "cycles/event_show.html"
+    search_relation_text = {"item": ("code", "title"),
+                            "user": ("username", "first_name", "last_name")}
+    list_title = show_title = _l("Event history")
+    list_columns = ["occurred_at", "cycle_code", "item", "action", "user", "on_behalf_of",
+                    "note", "attachment_name"]
+    show_columns = ["occurred_at", "cycle_code", "item", "action", "user", "on_behalf_of",
+                    "note", "attachment_name", "attachment_size", "attachment_sha256",
+                    "details"]
+    search_columns = ["cycle_id", "item", "action", "user", "on_behalf_of", "note",
+                      "occurred_at"]
+    order_columns = ["occurred_at", "action"]
+    base_order = ("occurred_at", "desc")
+    label_columns = {
+        "occurred_at": _l("When"), "cycle_code": _l("Cycle"), "cycle_id": _l("Cycle (id)"),
+        "item": _l("Item"), "action": _l("Action"), "user": _l("By"),
+        "on_behalf_of": _l("On behalf of"), "note": _l("Note"),
+        "attachment_name": _l("Attachment"), "attachment_size": _l("Size (bytes)"),
+        "attachment_sha256": _l("SHA-256"), "details": _l("Details"),
+    }  # fmt: skip
+    formatters_columns = {"occurred_at": _when}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _display(self, cycle_code=self._cycle_code,
+                 action=_labelled("action", fmt.ACTION_LABELS))
+
+    @staticmethod
+    def _cycle_code(event: WorkEvent) -> str:
+        if "iku_cycle_codes" not in g:
+            g.iku_cycle_codes = dict(db.session.query(Cycle.id, Cycle.code).all())
+        return g.iku_cycle_codes.get(event.cycle_id, "")
+
+    @expose("/attachment/<int:pk>")
+    @has_access
+    def download(self, pk):
+        """Through the view's base filters, so out of scope is 404; the bytes are checked
+        against the SHA-256 recorded with the event before they are handed out."""
+        event = self.datamodel.get(pk, self._base_filters)
+        if event is None or not event.attachment_path:
+            raise NotFound()
+        root = Path(current_app.instance_path).resolve()
+        path = (root / event.attachment_path).resolve()
+        if root not in path.parents or not path.is_file():
+            raise NotFound()
+        if hashlib.sha256(path.read_bytes()).hexdigest() != event.attachment_sha256:
+            flash(gettext("The stored file does not match the fingerprint recorded with the "
+                          "event; it was not handed out."), "danger")
+            return redirect(url_for("WorkEventView.show", pk=pk))
+        return send_file(path, as_attachment=True, download_name=event.attachment_name,
+                         mimetype="application/octet-stream")
+
+
+CATEGORY = "Cycles"
+
+
+def register(appbuilder) -> None:
+    from app.views import cycles_pages, cycles_sla, cycles_tasks
+
+    fmt.register_filters(current_app)
+    cycles_tasks.register_home_section(current_app)
+    label = _l("Cycles")
+    menu = [
+        (cycles_tasks.TasksView(), "My tasks", _l("My tasks"), "fa-tasks"),
+        (cycles_tasks.ReminderView(), "Reminders", _l("Reminders"), "fa-bell"),
+        (CycleView, "Cycle list", _l("Cycles"), "fa-refresh"),
+        (cycles_sla.SlaBoardView(), "SLA board", _l("SLA board"), "fa-tachometer"),
+        (WorkItemView, "Open items", _l("Open items"), "fa-list"),
+        (WorkEventView, "Event history", _l("Event history"), "fa-history"),
+    ]
+    for view, name, view_label, icon in menu:
+        appbuilder.add_view(view, name, label=view_label, icon=icon, category=CATEGORY,
+                            category_label=label)
+    appbuilder.add_view_no_menu(cycles_pages.CyclePageView())

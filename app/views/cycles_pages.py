@@ -1,0 +1,105 @@
+"""A cycle's page (plan vs actual, SLA, history), the start form and cancelling.
+
+Shares the Cycle permissions of the list and the API: read to see, start to start or
+cancel (granted to the Kepala Biro and the Kabag; the engine checks the same rule again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.cycles import CycleStatus
+from app.models.org import OrgUnit
+from app.services import cycles
+from app.services import standards as standards_service
+from app.services.cycles_errors import CycleError, CycleNotFoundError
+from app.views import cycles_format as fmt
+from app.views.cycles_forms import CancelCycleForm, StartCycleForm
+from app.views.cycles_tasks import current_user, run_engine
+
+
+class CyclePageView(BaseView):
+    route_base = "/cycle"
+    default_view = "start"
+    class_permission_name = "Cycle"
+    method_permission_name = {"overview": "read", "start": "start", "cancel": "start"}
+
+    @expose("/<int:cycle_id>")
+    @has_access
+    def overview(self, cycle_id: int):
+        now = dt.datetime.now(dt.UTC)
+        try:
+            view = cycles.cycle_overview(db.session, cycle_id, now)
+        except CycleNotFoundError:
+            abort(404)
+        can_cancel = (view.status == CycleStatus.ACTIVE
+                      and self.appbuilder.sm.has_access("can_start", "Cycle"))
+        return self.render_template(
+            "cycles/cycle.html", cycle=view, timeline=fmt.timeline(view, now),
+            cancel_form=CancelCycleForm(formdata=None) if can_cancel else None,
+            title=f"{view.code} – {view.title}",
+        )
+
+    @expose("/start", methods=["GET", "POST"])
+    @has_access
+    def start(self):
+        standards = standards_service.current_standards(db.session)
+        form = StartCycleForm()
+        form.standard.choices = [(s.code, s.title) for s in standards]
+        chosen = next((s for s in standards if s.code == form.standard.data),
+                      standards[0] if standards else None)
+        form.reason.choices = [(r["code"], r["text"])
+                               for r in (cycles.cycle_reasons(chosen) if chosen else [])]
+        units = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
+            OrgUnit.active.is_(True)).order_by(OrgUnit.code)).tuples().all()
+        form.units.choices = [(unit_id, name) for unit_id, name in units]
+        if not form.is_submitted():
+            period = str(dt.date.today().year + 1)
+            form.period.data = period
+            form.code.data = f"{chosen.code.upper()}-{period}" if chosen else ""
+            form.units.data = [unit_id for unit_id, _name in units]
+        elif form.validate():
+            cycle_id = self._start(form)
+            if cycle_id is not None:
+                return redirect(url_for("CyclePageView.overview", cycle_id=cycle_id))
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    flash(str(error), "danger")
+        return self.render_template("cycles/start.html", form=form,
+                                    title=gettext("Start a cycle"))
+
+    def _start(self, form) -> int | None:
+        try:
+            cycle = cycles.start_cycle(
+                db.session, current_user(), standard_code=form.standard.data,
+                code=form.code.data, period=form.period.data, reason=form.reason.data,
+                title=form.title.data or None, reason_note=form.reason_note.data or None,
+                unit_ids=form.units.data,
+            )
+        except CycleError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return None
+        flash(gettext("Cycle %(code)s started. Planned end: %(end)s.", code=cycle.code,
+                      end=fmt.when(fmt.to_local(cycle.planned_end))), "success")
+        return cycle.id
+
+    @expose("/<int:cycle_id>/cancel", methods=["POST"])
+    @has_access
+    def cancel(self, cycle_id: int):
+        form = CancelCycleForm()
+        if not form.validate_on_submit():
+            for errors in form.errors.values():
+                for error in errors:
+                    flash(str(error), "danger")
+        elif run_engine(cycles.cancel_cycle, current_user(), cycle_id, reason=form.reason.data):
+            flash(gettext("The cycle was cancelled."), "success")
+        return redirect(url_for("CyclePageView.overview", cycle_id=cycle_id))
