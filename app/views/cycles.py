@@ -23,6 +23,7 @@ from werkzeug.exceptions import NotFound
 
 from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
+from app.security import current_scope_unit_id
 from app.services.calendar import load_schedule
 from app.services.cycles_sla import item_sla
 from app.views import cycles_format as fmt
@@ -80,6 +81,24 @@ class OpenItemsFilter(BaseFilter):
     def apply(self, query, value):
         return query.filter(WorkItem.status.in_(OPEN_STATUSES),
                             WorkItem.cycle.has(Cycle.status == CycleStatus.ACTIVE))
+
+
+class EventScopeFilter(BaseFilter):
+    """The unit scope of events: those of the user's unit's items (EXISTS). UnitScopeFilter
+    would JOIN work_item for the dotted path "item.org_unit", which is ambiguous as soon as
+    the list itself joins the item (work_item.parent_id is a second path to work_item)."""
+
+    name = "Unit scope"
+    arg_name = None
+
+    def apply(self, query, value):
+        unit_id = current_scope_unit_id()
+        if unit_id is None:
+            return query
+        return query.filter(WorkEvent.item.has(WorkItem.org_unit_id == unit_id))
+
+
+EVENT_SCOPE = [["id", EventScopeFilter, None]]
 
 
 class CycleView(BaseModelView):
@@ -156,7 +175,7 @@ class WorkEventView(BaseModelView):
     """The history, read-only (events are immutable); attachments downloadable in scope."""
 
     datamodel = SQLAInterface(WorkEvent)
-    scope_column = "item.org_unit"
+    extra_base_filters = EVENT_SCOPE
     base_permissions = ["can_read", "can_export"]
     show_template = "cycles/event_show.html"
     search_relation_text = {"item": ("code", "title"),

@@ -1,0 +1,171 @@
+"""The SLA board (filters, CSV/XLSX as filtered), the open-items and event lists with their
+exports, the `flask iku sla-scan` command and the reminders it leaves."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.models.cycles import Reminder
+from app.models.org import Section
+from tests.conftest import ROLE_USERS
+from tests.views.test_cycles_support import (  # noqa: F401
+    act,
+    ago,
+    en_fixture,
+    finish,
+    item,
+    start_cycle,
+    team_fixture,
+)
+
+BOARD = {"admin", "karo", "kabag", "auditor"}
+LISTS = {"admin", "karo", "kabag", "kasubbag", "staf", "auditor", "pengguna1", "pengguna2"}
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200, response.status_code
+    text = response.get_data(as_text=True)
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+@pytest.fixture
+def two_cycles(team, db_session):
+    """IKU-LAMA started six weeks ago and stuck in step 2 (overdue); IKU-BARU in step 2 since
+    now (one week to go: on track)."""
+    late = start_cycle(db_session, team, code="IKU-LAMA", now=ago(days=42))
+    finish(db_session, team, late.id, "s01", at=ago(days=42))
+    fresh = start_cycle(db_session, team, code="IKU-BARU", period="2028")
+    finish(db_session, team, fresh.id, "s01")
+    return late, fresh
+
+
+@pytest.mark.parametrize("username", list(ROLE_USERS))
+def test_sla_board_access_per_role(client, login, username):
+    login(client, username)
+    assert client.get("/sla/").status_code == (200 if username in BOARD else 403)
+    export = client.get("/sla/export/csv")
+    assert export.status_code == (200 if username in BOARD else 403)
+    export.get_data()
+
+
+def test_board_groups_by_status_and_filters(two_cycles, en, db_session):
+    late, fresh = two_cycles
+    client = en("karo")
+    page = client.get("/sla/").get_data(as_text=True)
+    overdue = page[page.index('id="board-overdue"'):page.index('id="board-on_track"')]
+    on_track = page[page.index('id="board-on_track"'):]
+    assert "IKU-LAMA" in overdue and "IKU-BARU" not in overdue
+    assert "IKU-BARU" in on_track and "s02.a.1" in on_track
+    page = client.get(f"/sla/?cycle_id={fresh.id}").get_data(as_text=True)
+    assert "IKU-LAMA" not in page.split('id="board-counts"')[1]
+    page = client.get("/sla/?status=overdue").get_data(as_text=True)
+    assert 'id="board-overdue"' in page and 'id="board-on_track"' not in page
+    ak2 = db_session.scalars(select(Section.id).filter_by(code="AK2")).one()
+    page = client.get(f"/sla/?section_id={ak2}").get_data(as_text=True)
+    assert 'id="board-empty"' in page  # step 2's open items are all AK I's
+    page = client.get(f"/sla/?cycle_id={late.id}&steps=1").get_data(as_text=True)
+    assert 'data-item="s02"' in page and 'data-item="s02.a.1"' not in page
+
+
+def test_board_csv_export_holds_exactly_the_filtered_board(two_cycles, en):
+    late, _fresh = two_cycles
+    client = en("kabag")
+    page = client.get(f"/sla/?cycle_id={late.id}&status=overdue").get_data(as_text=True)
+    assert f'href="/sla/export/csv?cycle_id={late.id}&amp;status=overdue"' in page
+    rows = _csv(client.get(f"/sla/export/csv?cycle_id={late.id}&status=overdue"))
+    assert rows[0][:3] == ["SLA", "Cycle", "Item"] and "Working time used" in rows[0]
+    body = rows[1:]
+    assert body and {r[0] for r in body} == {"Overdue"} and {r[1] for r in body} == {"IKU-LAMA"}
+    assert {"s02.a.1", "s02.b.1", "s02.c.1"} <= {r[2] for r in body}
+    assert all(r[-1].endswith("%") for r in body)
+    everything = _csv(client.get("/sla/export/csv"))
+    assert {r[0] for r in everything[1:]} == {"Overdue", "On track"}
+    workbook = load_workbook(io.BytesIO(client.get(
+        f"/sla/export/xlsx?cycle_id={late.id}").get_data()))
+    sheet = workbook.active
+    assert sheet.cell(1, 1).value == "SLA" and sheet.cell(2, 2).value == "IKU-LAMA"
+
+
+def test_open_items_list_filters_and_exports_with_sla(two_cycles, en, app):
+    late, fresh = two_cycles
+    client = en("kasubbag")
+    page = client.get(f"/workitemview/list/?_flt_0_cycle={late.id}").get_data(as_text=True)
+    assert "s02.a.1" in page and "Overdue" in page and "s01.a" not in page  # done: not open
+    rows = _csv(client.get(f"/workitemview/export/csv?_flt_0_cycle={fresh.id}"))
+    header = rows[0]
+    assert header[:6] == ["Cycle", "Item", "Title", "Kind", "Status", "SLA"]
+    assert {r[5] for r in rows[1:]} == {"On track"}
+    assert all(r[0].startswith("IKU-BARU") for r in rows[1:])
+    assert {"s02", "s02.a.1"} <= {r[1] for r in rows[1:]} and "Ready" in {r[4] for r in rows[1:]}
+
+
+@pytest.mark.parametrize("username", list(ROLE_USERS))
+def test_lists_access_per_role(client, login, username):
+    login(client, username)
+    for url in ("/workitemview/list/", "/workeventview/list/"):
+        assert client.get(url).status_code == (200 if username in LISTS else 403)
+    expected = 200 if username in LISTS - {"pengguna1", "pengguna2"} else 403
+    assert client.get("/cycleview/list/").status_code == expected
+
+
+def test_event_list_is_scoped_and_exported(two_cycles, team, en, db_session):
+    late, _fresh = two_cycles
+    client = en("auditor")
+    rows = _csv(client.get("/workeventview/export/csv"))
+    assert rows[0][:4] == ["When", "Cycle", "Item", "Action"]
+    assert {"IKU-LAMA", "IKU-BARU"} <= {r[1] for r in rows[1:]}
+    assert "Cycle started" in {r[3] for r in rows[1:]}
+    listed = en("pengguna1").get("/workeventview/list/").get_data(as_text=True)
+    assert "Cycle started" not in listed and "s01.a" not in listed  # not its unit's
+
+
+def _scan(app):
+    from app.cli import iku
+
+    with app.app_context():
+        result = CliRunner().invoke(iku, ["sla-scan"], obj=None, standalone_mode=False,
+                                    catch_exceptions=False)
+    return result.output.strip()
+
+
+def test_sla_scan_reminds_once_and_reminders_show(two_cycles, en, db_session, app, team):
+    late, _fresh = two_cycles
+    first = _scan(app)
+    assert first.startswith("Diperiksa") and "pengingat baru" in first
+    created = db_session.scalar(select(func.count(Reminder.id)))
+    assert created > 0 and "0 pengingat baru" not in first
+    assert _scan(app).endswith(" 0 pengingat baru.")  # idempotent
+    assert db_session.scalar(select(func.count(Reminder.id))) == created
+    kasubbag_item = item(db_session, late.id, "s02.a.1")
+    client = en("kasubbag")
+    page = client.get("/reminders/").get_data(as_text=True)
+    assert 'id="unread-count"' in page and "s02.a.1" in page and "Overdue" in page
+    assert f'href="/tasks/item/{kasubbag_item.id}"' in page
+    assert "IKU-BARU" not in page
+    mine = db_session.scalars(select(Reminder).filter_by(user_id=team["kasubbag"].id)).all()
+    page = client.post("/reminders/read", data={"reminder": str(mine[0].id)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "1 reminder(s) marked as read." in page
+    page = client.post("/reminders/read", follow_redirects=True).get_data(as_text=True)
+    assert f"{len(mine) - 1} reminder(s) marked as read." in page
+    assert 'id="unread-count"' not in page and "iku-unread" not in page
+    # the Kabag (the Kasubbag's superior) was reminded too; nobody marks another's reminder
+    theirs = db_session.scalars(select(Reminder).filter_by(user_id=team["kabag"].id)).first()
+    client.post("/reminders/read", data={"reminder": str(theirs.id)})
+    db_session.expire_all()
+    assert db_session.get(Reminder, theirs.id).read_at is None
+    assert "s02.a.1" in en("kabag").get("/reminders/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", list(ROLE_USERS))
+def test_reminders_page_per_role(client, login, username):
+    login(client, username)
+    assert client.get("/reminders/").status_code == 200
+    marked = client.post("/reminders/read")
+    assert marked.status_code == (403 if username == "auditor" else 302)
