@@ -163,7 +163,7 @@ class WorkItemView(BaseModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, sla=_sla_of, status=_labelled("status", fmt.ITEM_STATUS_LABELS),
-                 kind=_labelled("kind", fmt.KIND_LABELS))
+                 kind=_labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code)
 
     @expose("/show/<pk>")
     @has_access

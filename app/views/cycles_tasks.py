@@ -115,8 +115,7 @@ class TasksView(BaseView):
                 and detail.status != WorkItemStatus.DONE and detail.cycle_active:
             form = ReassignForm(prefix="reassign", formdata=None, version=detail.version,
                                 next=back)
-            form.user.choices = [(c.user_id, f"{c.name} ({c.where})" if c.where else c.name)
-                                 for c in cycles_inbox.eligible_assignees(db.session, item_id)]
+            form.user.choices = _candidates(item_id)
             forms["reassign"] = form
         return self.render_template("cycles/item.html", item=detail, forms=forms,
                                     title=f"{detail.code} – {detail.cycle_code}")
@@ -172,8 +171,7 @@ class TasksView(BaseView):
     def reassign(self, item_id: int):
         self._in_scope(item_id)
         form = ReassignForm(prefix="reassign")
-        form.user.choices = [(c.user_id, c.name)
-                             for c in cycles_inbox.eligible_assignees(db.session, item_id)]
+        form.user.choices = _candidates(item_id)
         target = safe_next(form.next.data, url_for("TasksView.item", item_id=item_id))
         if not form.validate_on_submit():
             _form_errors(form)
@@ -182,6 +180,13 @@ class TasksView(BaseView):
                       note=form.note.data or None, expected_version=_version(form)):
             flash(gettext("The item was reassigned."), "success")
         return redirect(target)
+
+
+def _candidates(item_id: int) -> list[tuple[int, str]]:
+    """The reassign form's choices; the empty first one makes choosing deliberate."""
+    people = cycles_inbox.eligible_assignees(db.session, item_id)
+    return [(0, gettext("Select Value"))] + [
+        (c.user_id, f"{c.name} ({c.where})" if c.where else c.name) for c in people]
 
 
 def _attachment(form):

@@ -101,7 +101,7 @@ def test_open_items_list_filters_and_exports_with_sla(two_cycles, en, app):
     header = rows[0]
     assert header[:6] == ["Cycle", "Item", "Title", "Kind", "Status", "SLA"]
     assert {r[5] for r in rows[1:]} == {"On track"}
-    assert all(r[0].startswith("IKU-BARU") for r in rows[1:])
+    assert {r[0] for r in rows[1:]} == {"IKU-BARU"}
     assert {"s02", "s02.a.1"} <= {r[1] for r in rows[1:]} and "Ready" in {r[4] for r in rows[1:]}
 
 

@@ -182,6 +182,9 @@ def test_reassign_offers_eligible_people_and_records_it(team, en, db_session):
     assert f'value="{team["staf2"].id}"' not in form  # AK II is not this item's line
     assert f'value="{team["pengguna1"].id}"' not in form  # a liaison is not bureau staff
     page = _post(en("kasubbag"), f"/tasks/item/{target.id}/reassign", **{
+        "reassign-user": "0", "reassign-version": str(target.version_id)})
+    assert "This field is required." in page  # "Select Value" is not a person
+    page = _post(en("kasubbag"), f"/tasks/item/{target.id}/reassign", **{
         "reassign-user": str(team[other].id), "reassign-note": "Beban kerja",
         "reassign-version": str(target.version_id)})
     assert "The item was reassigned." in page
@@ -228,3 +231,23 @@ def test_bureau_staff_record_a_units_share_on_its_behalf(at_step6, en, db_sessio
     refused = _post(en("staf"), f"/tasks/item/{item(db_session, at_step6.id, 's06@DEP-AA').id}"
                     "/complete")
     assert "Hanya penghubung" in refused
+
+
+def _home(app, user) -> str:
+    from flask import g, render_template
+    from flask_babel import force_locale
+    from flask_login import login_user
+
+    with app.app_context(), app.test_request_context("/"), force_locale("en"):
+        if user is not None:
+            login_user(user)
+            g.user = user
+        return render_template("cycles/home_tasks.html")
+
+
+def test_home_page_section_counts_and_lists_the_users_tasks(team, db_session, app):
+    start_cycle(db_session, team, code="IKU-LAMA", now=ago(days=10))
+    html = _home(app, team["karo"])
+    assert "1 overdue" in html and "s01.a" in html and "All my tasks" in html
+    assert "You have no open tasks." in _home(app, team["staf"])
+    assert _home(app, None).strip() == ""
