@@ -61,8 +61,8 @@ class EngineApi(BaseModelApi):
 class CycleApi(EngineApi):
     datamodel = SQLAInterface(Cycle)
     resource_name = "cycle"
-    include_route_methods = {"get", "get_list", "info", "post"}
-    method_permission_name = {**METHOD_PERMISSIONS, "post": "start"}
+    include_route_methods = {"get", "get_list", "info", "post", "cancel"}
+    method_permission_name = {**METHOD_PERMISSIONS, "post": "start", "cancel": "start"}
     list_columns = show_columns = CYCLE_COLUMNS
     add_columns = ["code", "period", "reason", "title", "reason_note"]
     search_columns = ["code", "period", "reason", "status", "started_at"]
@@ -101,6 +101,20 @@ class CycleApi(EngineApi):
             "reason": cycle.reason, "status": cycle.status,
             "started_at": _iso(cycle.started_at), "planned_end": _iso(cycle.planned_end),
         })
+
+
+    @expose("/<int:pk>/cancel", methods=["POST"])
+    @protect()
+    def cancel(self, pk: int):
+        """Cancel a cycle for good: {reason}."""
+        body = request.get_json(silent=True)
+        reason = body.get("reason") if isinstance(body, dict) else None
+        cycle, refusal = self.engine(cycles.cancel_cycle, pk, reason=reason or "")
+        if refusal is not None:
+            return refusal
+        return self.response(200, id=cycle.id, result={
+            "code": cycle.code, "status": cycle.status,
+            "cancelled_at": _iso(cycle.cancelled_at)})
 
 
 ACTIONS = {"act_start": "act", "act_complete": "act", "act_return": "act", "act_pause": "act",

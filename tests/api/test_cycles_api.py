@@ -193,3 +193,23 @@ def test_a_liaison_completes_its_units_share(team, client, api_token, db_session
     assert done.status_code == 200 and done.get_json()["result"]["status"] == "done"
     events = client.get("/api/v1/work-event/", headers=headers).get_json()
     assert [row["item"]["code"] for row in events["result"]] == ["s06@SETPRES"]
+
+
+@pytest.mark.parametrize("username", list(ROLE_USERS))
+def test_cancelling_per_role(team, client, api_token, db_session, username):
+    cycle = start_cycle(db_session, team)
+    headers = api_token(username)
+    response = client.post(f"/api/v1/cycle/{cycle.id}/cancel", json={"reason": "keliru"},
+                           headers=headers)
+    if username in {"karo", "kabag"}:
+        assert response.status_code == 200 and response.get_json()["result"]["status"] == (
+            "cancelled")
+        again = client.post(f"/api/v1/cycle/{cycle.id}/cancel", json={"reason": "x"},
+                            headers=headers)
+        assert again.status_code == 422 and "dibatalkan" in again.get_json()["message"]
+    elif username == "admin":
+        assert response.status_code == 422
+    else:
+        assert response.status_code == 403
+    missing = client.post(f"/api/v1/cycle/{cycle.id}/cancel", json={}, headers=api_token("karo"))
+    assert missing.status_code == 422

@@ -251,3 +251,47 @@ def test_home_page_section_counts_and_lists_the_users_tasks(team, db_session, ap
     assert "1 overdue" in html and "s01.a" in html and "All my tasks" in html
     assert "You have no open tasks." in _home(app, team["staf"])
     assert _home(app, None).strip() == ""
+
+
+@pytest.mark.parametrize("username", list(ROLE_USERS))
+def test_item_page_per_role(team, client, login, db_session, username):
+    cycle = start_cycle(db_session, team)
+    target = item(db_session, cycle.id, "s01.a")  # a bureau item: no unit
+    login(client, username)
+    page = client.get(f"/tasks/item/{target.id}")
+    if username.startswith("pengguna"):
+        assert page.status_code == 404
+        return
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert ('id="form-complete"' in html) == (username in ACTORS)
+    assert ('id="form-reassign"' in html) == (username in {"admin", "karo", "kabag", "kasubbag"})
+
+
+def test_forms_carry_a_csrf_token_and_a_post_without_it_is_refused(team, en, db_session, app,
+                                                                   monkeypatch):
+    cycle = start_cycle(db_session, team)
+    target = item(db_session, cycle.id, "s01.a")
+    client = en("karo")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get(f"/tasks/item/{target.id}").get_data(as_text=True)
+    token = re.search(r'name="complete-csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "the complete form must carry its CSRF token"
+    listed = client.get("/tasks/").get_data(as_text=True)
+    assert re.search(r'name="start-csrf_token" value="[^"]+"', listed)
+    refused = client.post(f"/tasks/item/{target.id}/complete", data={"complete-note": "x"})
+    assert refused.status_code == 400
+    assert item(db_session, cycle.id, "s01.a").status == "ready"
+    done = _post(client, f"/tasks/item/{target.id}/complete", **{
+        "complete-csrf_token": token.group(1), "complete-version": str(target.version_id)})
+    assert "The item is completed." in done
+    # the API authenticates by bearer token: no CSRF token needed there
+    nxt = item(db_session, cycle.id, "s01.b")
+    from tests.conftest import PASSWORD
+
+    api = app.test_client()
+    jwt = api.post("/api/v1/security/login", json={"username": "kabag", "password": PASSWORD,
+                                                   "provider": "db"}).get_json()["access_token"]
+    response = api.post(f"/api/v1/work-item/{nxt.id}/complete", json={},
+                        headers={"Authorization": f"Bearer {jwt}"})
+    assert response.status_code == 200, response.get_json()
