@@ -13,6 +13,7 @@ IKU_APP_ROOT=<tree> measures another source tree; --proposed as in bench/run.py.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import secrets
 import statistics
@@ -38,10 +39,11 @@ def main() -> None:
     if args.proposed:
         os.environ["BENCH_PROPOSED"] = "1"
     sys.path.insert(0, str(ROOT))
+    # First of all: bench.wsgi puts IKU_APP_ROOT's `app` package on the path.
+    app = importlib.import_module("bench.wsgi").app
     from app.extensions import db
     from bench.routes import ROUTES, USERS
     from bench.seed_large import PASSWORD
-    from bench.wsgi import app  # first: it puts IKU_APP_ROOT's `app` on the path
 
     statements: list[list] = []
 

@@ -122,10 +122,10 @@ class IkuSQLAInterface(SQLAInterface):
         return query
 
 
-class CappedCountListWidget(ListWidget):
-    """FAB's list widget; says "> N" instead of a wrong total when the count was capped."""
+class IkuListWidget(ListWidget):
+    """FAB's list widget, cheaper per row; says "> N" when the count was capped."""
 
-    template = "widgets/list_capped.html"
+    template = "widgets/list.html"
 
 
 class ScaledViewMixin:
@@ -139,7 +139,7 @@ class ScaledViewMixin:
 
     search_relation_text: dict[str, tuple[str, ...]] = {}
     count_limit: int | None = None
-    list_widget = CappedCountListWidget
+    list_widget = IkuListWidget
 
     def __init__(self, **kwargs):
         self.datamodel = IkuSQLAInterface.wrap(self.datamodel, self.search_relation_text,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from flask_appbuilder.models.sqla.filters import FilterContains
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import ListWidget
 from sqlalchemy import event
 from wtforms import StringField
 
@@ -132,3 +134,22 @@ def test_list_page_shows_a_capped_count(app, client, login, db_session, monkeypa
         monkeypatch.setattr(view.datamodel, "count_limit", limit)  # what the count does
         page = client.get("/pelaksanaview/list/").get_data(as_text=True)
         assert ("&gt; 2" in page, "Pelaksana 000" in page) == (shown, True)
+
+
+def _table(page: str) -> str:
+    start = page.index('<div class="table-responsive">')
+    table = page[start:page.index("</table>", start)]
+    return re.sub(r"\s+", " ", re.sub(r'nonce="[^"]*"', "", table)).replace("> <", "><")
+
+
+@pytest.mark.parametrize("path", ["/pelaksanaview/list/", "/orgunitview/list/?_flt_0_code=SET"])
+def test_list_widget_renders_the_rows_as_fab_does(app, client, login, db_session, monkeypatch,
+                                                   path):
+    _add_pelaksana(db_session, 3)
+    login(client, "admin")
+    ours = _table(client.get(path).get_data(as_text=True))
+    for view in app.appbuilder.baseviews:
+        if isinstance(view, BaseModelView):
+            monkeypatch.setattr(view, "list_widget", ListWidget)
+    fabs = _table(client.get(path).get_data(as_text=True))
+    assert "btn-delete-/" in ours and ours == fabs
