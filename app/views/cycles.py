@@ -20,6 +20,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
+from wtforms import SelectField
 
 from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
@@ -101,7 +102,23 @@ class EventScopeFilter(BaseFilter):
 EVENT_SCOPE = [["id", EventScopeFilter, None]]
 
 
-class CycleView(BaseModelView):
+class ChoiceSearchMixin:
+    """A stored code is searched by picking its label, not by typing "in_progress": the
+    search form's field becomes a select of `search_choices[column]` (code -> label)."""
+
+    search_choices: dict = {}
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        for name, mapping in self.search_choices.items():
+            if name in self.search_columns:
+                choices = [(str(code), text) for code, text in mapping.items()]
+                setattr(self.search_form, name,
+                        SelectField(self.label_columns.get(name, name), choices=choices,
+                                    render_kw={"class": "form-control"}))
+
+
+class CycleView(ChoiceSearchMixin, BaseModelView):
     """Bureau-wide: a cycle is the Biro's; a liaison sees its own unit's share in its tasks."""
 
     datamodel = SQLAInterface(Cycle)
@@ -114,6 +131,7 @@ class CycleView(BaseModelView):
                       "planned_end"]
     order_columns = ["code", "period", "status", "started_at", "planned_end"]
     base_order = ("started_at", "desc")
+    search_choices = {"status": fmt.CYCLE_STATUS_LABELS}
     label_columns = {
         "code": _l("Code"), "title": _l("Title"), "period": _l("Period"),
         "reason": _l("Reason"), "status": _l("Status"), "started_at": _l("Started"),
@@ -134,7 +152,7 @@ class CycleView(BaseModelView):
         return redirect(url_for("CyclePageView.overview", cycle_id=pk))
 
 
-class WorkItemView(BaseModelView):
+class WorkItemView(ChoiceSearchMixin, BaseModelView):
     """Open items of the active cycles; a liaison sees only its unit's shares."""
 
     datamodel = SQLAInterface(WorkItem)
@@ -149,6 +167,7 @@ class WorkItemView(BaseModelView):
                       "assignee", "due_at", "ready_at"]
     order_columns = ["code", "status", "due_at"]
     base_order = ("due_at", "asc")
+    search_choices = {"status": fmt.ITEM_STATUS_LABELS, "kind": fmt.KIND_LABELS}
     label_columns = {
         "cycle": _l("Cycle"), "code": _l("Item"), "title": _l("Title"), "kind": _l("Kind"),
         "status": _l("Status"), "sla": _l("SLA"), "due_at": _l("Due"),
@@ -171,7 +190,7 @@ class WorkItemView(BaseModelView):
         return redirect(url_for("TasksView.item", item_id=pk))
 
 
-class WorkEventView(BaseModelView):
+class WorkEventView(ChoiceSearchMixin, BaseModelView):
     """The history, read-only (events are immutable); attachments downloadable in scope."""
 
     datamodel = SQLAInterface(WorkEvent)
@@ -190,6 +209,7 @@ class WorkEventView(BaseModelView):
                       "occurred_at"]
     order_columns = ["occurred_at", "action"]
     base_order = ("occurred_at", "desc")
+    search_choices = {"action": fmt.ACTION_LABELS}
     label_columns = {
         "occurred_at": _l("When"), "cycle_code": _l("Cycle"), "cycle_id": _l("Cycle (id)"),
         "item": _l("Item"), "action": _l("Action"), "user": _l("By"),

@@ -122,7 +122,8 @@ def test_event_list_is_scoped_and_exported(two_cycles, team, en, db_session):
     assert {"IKU-LAMA", "IKU-BARU"} <= {r[1] for r in rows[1:]}
     assert "Cycle started" in {r[3] for r in rows[1:]}
     listed = en("pengguna1").get("/workeventview/list/").get_data(as_text=True)
-    assert "Cycle started" not in listed and "s01.a" not in listed  # not its unit's
+    assert "s01.a" not in listed and "IKU-LAMA" not in listed  # not its unit's
+    assert _csv(en("pengguna1").get("/workeventview/export/csv"))[1:] == []
 
 
 def _scan(app):
@@ -169,3 +170,15 @@ def test_reminders_page_per_role(client, login, username):
     assert client.get("/reminders/").status_code == 200
     marked = client.post("/reminders/read")
     assert marked.status_code == (403 if username == "auditor" else 302)
+
+
+def test_open_items_are_searched_by_status_label(team, en, db_session):
+    cycle = start_cycle(db_session, team)
+    act(db_session, team, cycle.id, "pause", "s01.a", reason="menunggu")
+    client = en("staf")
+    page = client.get("/workitemview/list/").get_data(as_text=True)
+    assert 'value=\\"in_progress\\"\\u003eIn progress' in page  # a select, not a text box
+    page = client.get("/workitemview/list/?_flt_0_status=paused").get_data(as_text=True)
+    assert "s01.a" in page and "Paused" in page and "s01.b" not in page
+    rows = _csv(client.get("/workitemview/export/csv?_flt_0_status=paused"))
+    assert [r[1] for r in rows[1:]] == ["s01.a"] and rows[1][4] == "Paused"
