@@ -15,7 +15,6 @@ import re
 
 from flask import current_app, has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import get_field_setup_query
 from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from marshmallow import ValidationError
@@ -180,12 +179,21 @@ class UnitScopeFilter(BaseFilter):
         unit_id = current_scope_unit_id()
         if unit_id is None:
             return query
-        query, field = get_field_setup_query(query, self.model, self.column_name)
-        if self.column_name != "id" and hasattr(field, "property") and hasattr(
-            field.property, "mapper"
-        ):
-            return query.filter(field.has(id=unit_id))
-        return query.filter(field == unit_id)
+        return query.filter(unit_clause(self.model, self.column_name, unit_id))
+
+
+def unit_clause(model, path: str, unit_id: int):
+    """`path` as nested EXISTS subqueries (relationship.has), never as JOINs: a JOIN would be
+    ambiguous as soon as the list itself joins the same table (e.g. work_item.parent_id)."""
+    head, _, rest = path.partition(".")
+    attr = getattr(model, head)
+    prop = getattr(attr, "property", None)
+    target = getattr(prop, "mapper", None)
+    if target is None:
+        return attr == unit_id
+    if not rest:
+        return attr.has(id=unit_id)
+    return attr.has(unit_clause(target.class_, rest, unit_id))
 
 
 def scope_filters(column: str | None) -> list:

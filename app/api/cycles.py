@@ -25,7 +25,6 @@ from app.services import cycles, cycles_inbox
 from app.services import standards as standards_service
 from app.services.cycles_errors import WorkItemConflictError
 from app.services.cycles_flow import from_db
-from app.views.cycles import EVENT_SCOPE
 
 CYCLE_COLUMNS = ["id", "code", "title", "period", "reason", "reason_note", "status",
                  "standard.code", "standard.version", "started_at", "planned_end",
@@ -225,7 +224,7 @@ class WorkItemApi(EngineApi):
 class WorkEventApi(BaseModelApi):
     datamodel = SQLAInterface(WorkEvent)
     resource_name = "work-event"
-    extra_base_filters = EVENT_SCOPE
+    scope_column = "item.org_unit"
     include_route_methods = {"get", "get_list", "info"}
     list_columns = show_columns = EVENT_COLUMNS
     search_columns = ["cycle_id", "item", "action", "user", "occurred_at"]

@@ -30,7 +30,7 @@ class ScopeViolationError(ValueError):
 def enforce_unit_scope(item, scope_column: str | None) -> None:
     """Shared by the views and the API: pin a scoped user's new or edited record to its unit."""
     unit_id = current_scope_unit_id()
-    if unit_id is None or not scope_column or scope_column == "id":
+    if unit_id is None or not scope_column or scope_column == "id" or "." in scope_column:
         return
     attr = f"{scope_column}_id"
     current = getattr(item, attr, None)

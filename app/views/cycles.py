@@ -24,7 +24,6 @@ from wtforms import SelectField
 
 from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
-from app.security import current_scope_unit_id
 from app.services.calendar import load_schedule
 from app.services.cycles_sla import item_sla
 from app.views import cycles_format as fmt
@@ -84,22 +83,6 @@ class OpenItemsFilter(BaseFilter):
                             WorkItem.cycle.has(Cycle.status == CycleStatus.ACTIVE))
 
 
-class EventScopeFilter(BaseFilter):
-    """The unit scope of events: those of the user's unit's items (EXISTS). UnitScopeFilter
-    would JOIN work_item for the dotted path "item.org_unit", which is ambiguous as soon as
-    the list itself joins the item (work_item.parent_id is a second path to work_item)."""
-
-    name = "Unit scope"
-    arg_name = None
-
-    def apply(self, query, value):
-        unit_id = current_scope_unit_id()
-        if unit_id is None:
-            return query
-        return query.filter(WorkEvent.item.has(WorkItem.org_unit_id == unit_id))
-
-
-EVENT_SCOPE = [["id", EventScopeFilter, None]]
 
 
 class ChoiceSearchMixin:
@@ -194,7 +177,7 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
     """The history, read-only (events are immutable); attachments downloadable in scope."""
 
     datamodel = SQLAInterface(WorkEvent)
-    extra_base_filters = EVENT_SCOPE
+    scope_column = "item.org_unit"
     base_permissions = ["can_read", "can_export"]
     show_template = "cycles/event_show.html"
     search_relation_text = {"item": ("code", "title"),
