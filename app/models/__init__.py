@@ -2,6 +2,19 @@
 
 from app.models.audit import AuditAction, AuditEntry, AuditHead, AuditSpec  # noqa: F401
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule  # noqa: F401
+from app.models.cycles import (  # noqa: F401
+    Cycle,
+    CycleStatus,
+    CycleUnit,
+    Reminder,
+    ReminderKind,
+    SlaStatus,
+    WorkEvent,
+    WorkEventAction,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)
 from app.models.org import (  # noqa: F401
     Competence,
     CompetenceLevel,
@@ -16,16 +29,3 @@ from app.models.org import (  # noqa: F401
     SectionKind,
 )
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401
-from app.models.cycles import (  # noqa: F401
-    Cycle,
-    CycleStatus,
-    CycleUnit,
-    Reminder,
-    ReminderKind,
-    SlaStatus,
-    WorkEvent,
-    WorkEventAction,
-    WorkItem,
-    WorkItemKind,
-    WorkItemStatus,
-)
