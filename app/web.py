@@ -67,6 +67,8 @@ def init_web(app: Flask) -> None:
         session_cookie_http_only=True,
         session_cookie_samesite=config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
+    app.register_error_handler(403, _forbidden)
+    app.register_error_handler(404, _not_found)
     app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.after_request(_keep_redirects_on_site)
@@ -83,6 +85,15 @@ def _refusal(status: int, message: str):
                            appbuilder=current_app.appbuilder,
                            base_template=current_app.appbuilder.base_template)
     return page, status
+
+
+def _forbidden(_error):
+    return _refusal(403, gettext("You do not have access to this page."))
+
+
+def _not_found(_error):
+    """Also what a liaison gets for another unit's record: it does not exist for them."""
+    return _refusal(404, gettext("The page or record was not found."))
 
 
 def _too_many_requests(_error):

@@ -146,6 +146,7 @@ class CompetenceView(BaseModelView):
 
 class CompetenceRecordView(BaseModelView):
     datamodel = SQLAInterface(CompetenceRecord)
+    search_relation_text = {"pelaksana": ("name", "nip")}
     list_title = show_title = _l("Competence assessments")
     add_title = edit_title = _l("Competence assessment")
     list_columns = ["pelaksana", "competence", "level", "assessed_on"]

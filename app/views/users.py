@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, StopValidation
 
 from app.services import access
 from app.services.passwords import POLICY_HINT, validate_password
+from app.views.datamodel import ScaledViewMixin
 
 LOCKED_MESSAGE = _l(
     "Account locked after too many failed logins. Please contact the administrator to "
@@ -82,7 +83,7 @@ _PERSONAL = ["first_name", "last_name", "username", "active", "email", "roles", 
 _LINKS = ["pelaksana", "org_unit"]
 
 
-class IkuUserDBModelView(UserDBModelView):
+class IkuUserDBModelView(ScaledViewMixin, UserDBModelView):
     """FAB's user admin with the account's links (pelaksana, unit), its lock and an unlock
     action. class_permission_name keeps FAB's name, which the role spec refers to."""
 
@@ -93,6 +94,7 @@ class IkuUserDBModelView(UserDBModelView):
     add_columns = [*_PERSONAL, *_LINKS, "password", "conf_password"]
     edit_columns = [*_PERSONAL, *_LINKS]
     search_columns = [*UserDBModelView.search_columns, *_LINKS, "locked_at"]
+    search_relation_text = {"pelaksana": ("name", "nip")}
     label_columns = {
         **UserDBModelView.label_columns,
         "pelaksana": _l("Pelaksana"),
