@@ -160,6 +160,8 @@ class WorkItem(Model):
         Index("ix_work_item_assignee_status", "assignee_user_id", "status"),
         Index("ix_work_item_status_due", "status", "due_at"),
         Index("ix_work_item_unit_status", "org_unit_id", "status"),
+        # the API's list order (FAB adds the pk): without it, a sort of every item
+        Index("ix_work_item_position", "position", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,7 +248,12 @@ class WorkEvent(Model):
     """
 
     __tablename__ = "work_event"
-    __table_args__ = (Index("ix_work_event_cycle_time", "cycle_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_work_event_cycle_time", "cycle_id", "occurred_at"),
+        # the history list's and the API's order, newest first (FAB adds the pk): without it,
+        # a sort of the whole log at every page
+        Index("ix_work_event_time", "occurred_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
