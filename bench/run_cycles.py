@@ -15,9 +15,9 @@ p50/p99 under gunicorn, each beside the bare route of bench/wsgi.py in the same 
    over HTTP; each route gets a short warm-up, then `--duration` seconds of load at
    `--connections` from bench/load.py (wrk if installed, else its Python client). With
    --compare, a second gunicorn serves another source tree (bench/wsgi.py's IKU_APP_ROOT) on
-   the same database and the routes alternate between the two; --rounds N keeps the best of N
-   (other processes on the machine only ever make a round slower). Stopped by PID whatever
-   happens.
+   the same database (or --compare-db) and the routes alternate between the two; --rounds N
+   keeps the best of N (other processes on the machine only ever make a round slower).
+   Stopped by PID whatever happens.
 
 The routes come from the data: the Staf user with the most open tasks, the Kepala Biro for the
 board (unfiltered and filtered), the completed and the active cycle with the most events.
@@ -239,7 +239,8 @@ def load_routes(routes, users, args) -> dict[str, dict[str, dict]]:
     --rounds N each measurement is repeated and its best round kept."""
     servers = [Gunicorn(args.db, args.workers)]
     if args.compare:
-        servers.insert(0, Gunicorn(args.db, args.workers, args.compare.resolve(), "before"))
+        servers.insert(0, Gunicorn(args.compare_db or args.db, args.workers,
+                                   args.compare.resolve(), "before"))
     found: dict[str, dict[str, dict]] = {server.label: {} for server in servers}
     load = wrk_load if shutil.which("wrk") and not args.python_client else python_load
     try:
@@ -306,6 +307,8 @@ def main() -> None:
     parser.add_argument("--compare", type=Path,
                         help="another source tree (e.g. a `git archive` of an older commit) "
                              "served beside this checkout, against the same database")
+    parser.add_argument("--compare-db", help="the database of the --compare tree (default: "
+                        "--db), e.g. a copy without indexes added since")
     parser.add_argument("--count-only", action="store_true", help="no server, no load")
     parser.add_argument("--python-client", action="store_true", help="not wrk, even if found")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the statements")
@@ -330,7 +333,8 @@ def main() -> None:
             "connections": args.connections, "duration_s": args.duration,
             "client": "python" if args.python_client or not shutil.which("wrk") else "wrk",
             "cpus": os.cpu_count(), "load_avg_after": os.getloadavg(), "users": users}
-    meta.update(rounds=args.rounds, compare=str(args.compare) if args.compare else None)
+    meta.update(rounds=args.rounds, compare=str(args.compare) if args.compare else None,
+                compare_db=args.compare_db.split("@")[-1] if args.compare_db else None)
     rows = [{"route": n, "path": p, "count": counted.get(n),
              "load": {label: found.get(n) for label, found in loaded.items()}}
             for n, p, _a in routes]
