@@ -182,6 +182,7 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
     show_template = "cycles/event_show.html"
     search_relation_text = {"item": ("code", "title"),
                             "user": ("username", "first_name", "last_name")}
+    count_limit = 10_000  # ~1M events at 1,000 cycles: the exact count was most of the page
     list_title = show_title = _l("Event history")
     list_columns = ["occurred_at", "cycle_code", "item", "action", "user", "on_behalf_of",
                     "note", "attachment_name"]
