@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from config import TestConfig
+from tests.i18n_support import catalog, translations  # noqa: F401  (fixtures of the i18n tests)
 
 PASSWORD = "Rahasia-Uji-2026!"
 ROLE_USERS = {

@@ -8,21 +8,17 @@ in babel.cfg. Upgrading FAB therefore fails this test until the new strings
 are translated.
 """
 
-import gettext
-import io
 import re
 from pathlib import Path
 
 import flask_appbuilder
 import pytest
-from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+
+from tests.i18n_support import PO_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
-PO_PATH = ROOT / "app" / "translations" / "id" / "LC_MESSAGES" / "messages.po"
 BABEL_CFG = ROOT / "babel.cfg"
 FAB_DIR = Path(flask_appbuilder.__file__).resolve().parent
 SITE_PACKAGES = FAB_DIR.parent
@@ -61,21 +57,6 @@ def _placeholders(text):
 def _forms(message):
     """msgstr forms of a message as a tuple (1 form for non-plural entries)."""
     return message.string if isinstance(message.string, tuple) else (message.string,)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    with PO_PATH.open("rb") as fh:
-        return read_po(fh, locale="id")
-
-
-@pytest.fixture(scope="module")
-def translations(catalog) -> gettext.GNUTranslations:
-    """The catalog compiled to .mo in memory, loaded as gettext would at runtime."""
-    buf = io.BytesIO()
-    write_mo(buf, catalog, use_fuzzy=False)
-    buf.seek(0)
-    return gettext.GNUTranslations(buf)
 
 
 @pytest.fixture(scope="module")

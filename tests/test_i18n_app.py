@@ -8,19 +8,16 @@ carrying the same placeholders. Adding a string without running `make i18n` and
 translating it therefore fails here.
 """
 
-import gettext
-import io
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+
+from tests.i18n_support import PO_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
-PO_PATH = ROOT / "app" / "translations" / "id" / "LC_MESSAGES" / "messages.po"
 BABEL_CFG = ROOT / "babel.cfg"
 
 # The -k options of the Makefile's `i18n` target; babel's defaults (_, gettext, ngettext,
@@ -50,21 +47,6 @@ def _app_sections():
     ours = [(pattern, method) for pattern, method in method_map
             if pattern.startswith(("app/", "templates/"))]
     return ours, {pattern: options_map.get(pattern, {}) for pattern, _ in ours}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    with PO_PATH.open("rb") as fh:
-        return read_po(fh, locale="id")
-
-
-@pytest.fixture(scope="module")
-def translations(catalog) -> gettext.GNUTranslations:
-    """The catalog compiled to .mo in memory, as pybabel compile / gettext would use it."""
-    buf = io.BytesIO()
-    write_mo(buf, catalog, use_fuzzy=False)
-    buf.seek(0)
-    return gettext.GNUTranslations(buf)
 
 
 @pytest.fixture(scope="module")
