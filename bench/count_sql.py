@@ -27,6 +27,35 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/iku_bench"
 
 
+def instrumented_clients(app, db, users: dict, password: str):
+    """Time every SQL statement the app runs (the returned list fills as requests run) and log
+    in one test client per auth kind: "jwt" gets a bearer header, any other a session cookie."""
+
+    statements: list[list] = []
+
+    def before(_conn, _cursor, _statement, _params, context, _many):
+        context._bench_t0 = time.perf_counter()
+
+    def after(_conn, _cursor, statement, _params, context, _many):
+        statements.append([time.perf_counter() - context._bench_t0, statement])
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+    clients, headers = {}, {}
+    for auth, username in users.items():
+        client = app.test_client()
+        if auth == "jwt":
+            response = client.post("/api/v1/security/login", json={
+                "username": username, "password": password, "provider": "db"})
+            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        else:
+            response = client.post("/login/", data={"username": username, "password": password})
+            assert response.status_code == 302, f"login {username}: {response.status_code}"
+        clients[auth] = client
+    return statements, clients, headers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -45,28 +74,7 @@ def main() -> None:
     from bench.routes import ROUTES, USERS
     from bench.seed_large import PASSWORD
 
-    statements: list[list] = []
-
-    def before(_conn, _cursor, statement, _params, context, _many):
-        context._bench_t0 = time.perf_counter()
-
-    def after(_conn, _cursor, statement, _params, context, _many):
-        statements.append([time.perf_counter() - context._bench_t0, statement])
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", before)
-        event.listen(db.engine, "after_cursor_execute", after)
-    clients, headers = {}, {}
-    for auth, username in USERS.items():
-        client = app.test_client()
-        if auth == "jwt":
-            response = client.post("/api/v1/security/login", json={
-                "username": username, "password": PASSWORD, "provider": "db"})
-            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-        else:
-            response = client.post("/login/", data={"username": username, "password": PASSWORD})
-            assert response.status_code == 302, f"login {username}: {response.status_code}"
-        clients[auth] = client
+    statements, clients, headers = instrumented_clients(app, db, USERS, PASSWORD)
     print(f"{'route':24} {'status':>6} {'stmts':>6} {'sql ms':>7} {'cpu ms':>7} {'wall ms':>8}")
     for name, path, auth in ROUTES:
         if args.only and not any(word in name for word in args.only):

@@ -101,33 +101,12 @@ def pick_routes(conn) -> tuple[list[tuple[str, str, str | None]], dict[str, str]
 # --------------------------------------------------------------------------- in process
 def count_statements(routes, users, args) -> dict[str, dict]:
     """Statements, SQL time and CPU/wall time per route, through Flask's test client."""
-    from sqlalchemy import event
+    from bench.count_sql import instrumented_clients
 
     app = __import__("bench.wsgi", fromlist=["app"]).app
     from app.extensions import db
 
-    statements: list[tuple[float, str]] = []
-
-    def before(_conn, _cursor, _statement, _params, context, _many):
-        context._bench_t0 = time.perf_counter()
-
-    def after(_conn, _cursor, statement, _params, context, _many):
-        statements.append((time.perf_counter() - context._bench_t0, statement))
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", before)
-        event.listen(db.engine, "after_cursor_execute", after)
-    clients, headers = {}, {}
-    for auth, username in users.items():
-        client = app.test_client()
-        if auth == "jwt":
-            response = client.post("/api/v1/security/login", json={
-                "username": username, "password": PASSWORD, "provider": "db"})
-            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-        else:
-            response = client.post("/login/", data={"username": username, "password": PASSWORD})
-            assert response.status_code == 302, f"login {username}: {response.status_code}"
-        clients[auth] = client
+    statements, clients, headers = instrumented_clients(app, db, users, PASSWORD)
     found = {}
     print(f"{'route':34} {'status':>6} {'stmts':>6} {'sql ms':>7} {'cpu ms':>7} {'wall ms':>8}"
           f" {'KB':>6}")
