@@ -1,9 +1,8 @@
 """What the cycle pages need beyond the engine's public API: one item in detail, the people
-an item may be given to, a person's reminders (and marking them read), the SLA board's choices.
+an item may be given to, a person's reminders with their SLA, the SLA board's choices.
 
-Reads issue a fixed number of queries; the one write (mark_reminders_read) commits once and
-touches only the caller's own reminders. The engine (app.services.cycles) stays the only
-place where work items change.
+Read-only, each read a fixed number of queries: marking reminders read is the engine's
+(app.services.cycles.mark_reminders_read), which stays the only place that writes.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models.cycles import (
@@ -25,7 +24,7 @@ from app.models.cycles import (
 from app.models.org import IkuUser, OrgUnit, Section, SectionKind
 from app.services.calendar import load_schedule
 from app.services.cycles_errors import WorkItemNotFoundError
-from app.services.cycles_flow import from_db, to_db
+from app.services.cycles_flow import from_db
 from app.services.cycles_people import Directory, user_name
 from app.services.cycles_queries import EventRow
 from app.services.cycles_sla import Sla, item_sla
@@ -181,19 +180,6 @@ def unread_reminder_count(session: Session, user) -> int:
 
     return session.scalar(select(func.count(Reminder.id)).where(
         Reminder.user_id == user.id, Reminder.read_at.is_(None))) or 0
-
-
-def mark_reminders_read(session: Session, user, reminder_ids: list[int] | None = None,
-                        now: dt.datetime | None = None) -> int:
-    """Mark the user's unread reminders read (all of them when no ids are given). Someone
-    else's reminder id is silently ignored: it is not theirs to mark."""
-    now = now or dt.datetime.now(dt.UTC)
-    query = update(Reminder).where(Reminder.user_id == user.id, Reminder.read_at.is_(None))
-    if reminder_ids is not None:
-        query = query.where(Reminder.id.in_(reminder_ids))
-    count = session.execute(query.values(read_at=to_db(now))).rowcount or 0
-    session.commit()
-    return count
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ class ReminderView(BaseView):
                 ids = [int(form.reminder.data)]
             except ValueError:
                 abort(400)
-        count = cycles_inbox.mark_reminders_read(db.session, current_user(), ids)
+        count = cycles.mark_reminders_read(db.session, current_user(), ids)
         flash(gettext("%(n)d reminder(s) marked as read.", n=count), "success")
         return redirect(url_for("ReminderView.index"))
 
