@@ -58,7 +58,7 @@ class Config:
     APP_NAME = "IKU Backoffice"
     APP_ICON = ""
     FAB_BASE_TEMPLATE = "appbuilder/baselayout.html"
-    FAB_SECURITY_MANAGER_CLASS = "app.security.IkuSecurityManager"
+    FAB_SECURITY_MANAGER_CLASS = "app.views.users.IkuViewsSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.HomeIndexView"
     # Alembic owns the schema; FAB would otherwise create_all() behind its back.
     FAB_CREATE_DB = False

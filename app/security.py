@@ -249,13 +249,6 @@ class IkuSecurityManager(SecurityManager):
     user_api = IkuUserApi
 
     def __init__(self, appbuilder):
-        # Imported here: app.views imports this module (role spec, scope filter).
-        from app.views import users as user_views
-
-        self.userdbmodelview = user_views.IkuUserDBModelView
-        self.authdbview = user_views.IkuAuthDBView
-        self.resetpasswordview = user_views.IkuResetPasswordView
-        self.resetmypasswordview = user_views.IkuResetMyPasswordView
         config = current_app.config
         validator = config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR")
         if isinstance(validator, str):  # FAB calls it as is: a dotted path would crash forms

@@ -88,7 +88,7 @@ class Driver:
         """As the assignee if any, else the first person the engine lets record it."""
         from app.models.cycles import WorkItem
         from app.services import cycles
-        from app.services.cycles_errors import WorkItemForbiddenError
+        from app.services.cycles.errors import WorkItemForbiddenError
 
         call = getattr(cycles, f"{name}_item")
         assignee = self.session.scalar(select(WorkItem.assignee_user_id).where(
@@ -104,7 +104,7 @@ class Driver:
     def record(self, item) -> None:
         """Some start first, some pause and resume, a few are sent back; then complete."""
         from app.services import cycles
-        from app.services.cycles_errors import CycleError
+        from app.services.cycles.errors import CycleError
 
         item_id, status = item.id, item.status
         if status == "paused":

@@ -21,10 +21,11 @@ from app.api.base import BaseModelApi
 from app.extensions import db
 from app.models.cycles import Cycle, WorkEvent, WorkItem
 from app.security import METHOD_PERMISSIONS
-from app.services import cycles, cycles_inbox
+from app.services import cycles
 from app.services import standards as standards_service
-from app.services.cycles_errors import WorkItemConflictError
-from app.services.cycles_flow import from_db
+from app.services.cycles import inbox as cycles_inbox
+from app.services.cycles.errors import WorkItemConflictError
+from app.services.cycles.flow import from_db
 
 CYCLE_COLUMNS = ["id", "code", "title", "period", "reason", "reason_note", "status",
                  "standard.code", "standard.version", "started_at", "planned_end",

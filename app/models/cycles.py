@@ -122,7 +122,7 @@ OPEN_STATUSES = (WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS, WorkItemStatu
 
 class SlaStatus(StrEnum):
     """Computed, never stored: where an item (or a cycle) stands against its time standard at a
-    given moment (see app.services.cycles_sla)."""
+    given moment (see app.services.cycles.sla)."""
 
     NOT_STARTED = "not_started"
     ON_TRACK = "on_track"

@@ -1,6 +1,6 @@
 """User administration and the login page, as FAB views the security manager plugs in.
 
-IkuSecurityManager sets these classes in place of FAB's (userdbmodelview, authdbview, the two
+IkuViewsSecurityManager (below) sets these classes in place of FAB's (userdbmodelview, authdbview, the two
 reset-password views), so FAB's own menu entries, URLs and permission names stay as they are:
 the role spec grants "UserDBModelView" and "ResetMyPasswordView", not names of our invention.
 """
@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, StopValidation
 
+from app.security import IkuSecurityManager
 from app.services import access
 from app.services.passwords import POLICY_HINT, validate_password
 from app.views.datamodel import ScaledViewMixin
@@ -176,3 +177,16 @@ class UserAccessView(BaseView):
 
 def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(UserAccessView())
+
+
+class IkuViewsSecurityManager(IkuSecurityManager):
+    """The security manager with the app's own account pages (config FAB_SECURITY_MANAGER_CLASS).
+
+    FAB takes its account pages as class attributes of the security manager; they live here
+    because arrows run views -> security, never back: app.security stays free of views.
+    """
+
+    userdbmodelview = IkuUserDBModelView
+    authdbview = IkuAuthDBView
+    resetpasswordview = IkuResetPasswordView
+    resetmypasswordview = IkuResetMyPasswordView

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models.cycles import WorkEvent, WorkEventImmutableError
 from app.services import cycles
-from app.services.cycles_errors import (
+from app.services.cycles.errors import (
     AttachmentInvalidError,
     CycleClosedError,
     ReassignTargetInvalidError,
@@ -21,7 +21,7 @@ from app.services.cycles_errors import (
     WorkItemReturnError,
     WorkItemStateError,
 )
-from app.services.cycles_flow import from_db
+from app.services.cycles.flow import from_db
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,
     T0,

@@ -22,8 +22,8 @@ from app.models.cycles import Cycle, CycleUnit, Reminder, WorkEvent, WorkItem
 from app.models.org import IkuUser, OrgUnit, Pelaksana, Position, Section
 from app.models.standards import ServiceStandard, StepDefinition
 from app.services import cycles
-from app.services.cycles_action import commit
-from app.services.cycles_errors import CycleError, WorkItemConflictError, WorkItemStateError
+from app.services.cycles.action import commit
+from app.services.cycles.errors import CycleError, WorkItemConflictError, WorkItemStateError
 from app.services.standards import load_standard
 from tests.services.test_cycles_support import SCHEDULE, T0
 

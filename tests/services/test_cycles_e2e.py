@@ -10,9 +10,9 @@ import pytest
 
 from app.models.cycles import SlaStatus
 from app.services import cycles
-from app.services.cycles_errors import CycleClosedError
-from app.services.cycles_flow import from_db
-from app.services.cycles_sla import item_sla
+from app.services.cycles.errors import CycleClosedError
+from app.services.cycles.flow import from_db
+from app.services.cycles.sla import item_sla
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,
     T0,

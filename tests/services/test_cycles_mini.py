@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.models.cycles import SlaStatus
 from app.models.org import OrgUnit, Pelaksana, Position, Section
 from app.services import cycles
-from app.services.cycles_errors import CycleReasonUnknownError
-from app.services.cycles_flow import from_db
+from app.services.cycles.errors import CycleReasonUnknownError
+from app.services.cycles.flow import from_db
 from app.services.standards import load_standard
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from app.models.cycles import Reminder, SlaStatus
 from app.models.org import Section
 from app.services import cycles
-from app.services.cycles_flow import from_db
-from app.services.cycles_people import Directory
+from app.services.cycles.flow import from_db
+from app.services.cycles.people import Directory
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,
     T0,

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from app.models.cycles import Cycle, CycleUnit, WorkEvent, WorkItem
 from app.models.org import OrgUnit, Section
 from app.services import cycles
-from app.services.cycles_errors import (
+from app.services.cycles.errors import (
     CycleCodeTakenError,
     CycleReasonUnknownError,
     CycleStandardMissingError,
     CycleStartForbiddenError,
     CycleUnitsEmptyError,
 )
-from app.services.cycles_flow import from_db
+from app.services.cycles.flow import from_db
 from app.services.standards import current_standard, load_standard
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.models.cycles import Cycle, CycleStatus, WorkItem, WorkItemKind, WorkItemStatus
 from app.security import ROLE_KABAG, ROLE_KASUBBAG, ROLE_KEPALA_BIRO
-from app.services.cycles_errors import (
+from app.services.cycles.errors import (
     AttachmentInvalidError,
     CycleClosedError,
     CycleStartForbiddenError,
@@ -26,8 +26,8 @@ from app.services.cycles_errors import (
     WorkItemReturnError,
     WorkItemStateError,
 )
-from app.services.cycles_flow import Tree, from_db
-from app.services.cycles_people import Directory, Person
+from app.services.cycles.flow import Tree, from_db
+from app.services.cycles.people import Directory, Person
 
 # Roles, not position codes: which FAB roles run cycles is the application's rule, not a
 # standard's (the Kepala Biro is penanggung jawab; a Kabag may start one on the Biro's behalf).

@@ -19,10 +19,10 @@ from app.models.cycles import CycleStatus
 from app.models.org import OrgUnit
 from app.services import cycles
 from app.services import standards as standards_service
-from app.services.cycles_errors import CycleError, CycleNotFoundError
-from app.views import cycles_format as fmt
-from app.views.cycles_forms import CancelCycleForm, StartCycleForm
-from app.views.cycles_tasks import current_user, run_engine
+from app.services.cycles.errors import CycleError, CycleNotFoundError
+from app.views.cycles import format as fmt
+from app.views.cycles.forms import CancelCycleForm, StartCycleForm
+from app.views.cycles.tasks import current_user, run_engine
 
 
 class CyclePageView(BaseView):

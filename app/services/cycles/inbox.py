@@ -23,11 +23,11 @@ from app.models.cycles import (
 )
 from app.models.org import IkuUser, OrgUnit, Section, SectionKind
 from app.services.calendar import load_schedule
-from app.services.cycles_errors import WorkItemNotFoundError
-from app.services.cycles_flow import from_db
-from app.services.cycles_people import Directory, user_name
-from app.services.cycles_queries import EventRow
-from app.services.cycles_sla import Sla, item_sla
+from app.services.cycles.errors import WorkItemNotFoundError
+from app.services.cycles.flow import from_db
+from app.services.cycles.people import Directory, user_name
+from app.services.cycles.queries import EventRow
+from app.services.cycles.sla import Sla, item_sla
 from app.services.working_time import Schedule
 
 
@@ -210,7 +210,7 @@ def board_choices(session: Session) -> BoardChoices:
 
 def unit_ids_for_codes(session: Session, codes: list[str]) -> list[int]:
     """Unit codes (as an API client knows them) to ids; an unknown code is refused."""
-    from app.services.cycles_errors import CycleUnitsEmptyError
+    from app.services.cycles.errors import CycleUnitsEmptyError
 
     found = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(
         OrgUnit.code.in_(codes))).tuples().all())

@@ -41,29 +41,29 @@ from app.models.cycles import (
 )
 from app.models.org import OrgUnit
 from app.models.standards import ServiceStandard
-from app.services import cycles_rules as rules
 from app.services.calendar import load_schedule
-from app.services.cycles_action import (
+from app.services.cycles import rules
+from app.services.cycles.action import (
     Action,
     add_event,
     commit,
     lock_cycle,
     real_now,
 )
-from app.services.cycles_action import attachments_dir as default_attachments_dir
-from app.services.cycles_build import Builder, UnitRoute, lead_section, to_items
-from app.services.cycles_errors import (
+from app.services.cycles.action import attachments_dir as default_attachments_dir
+from app.services.cycles.build import Builder, UnitRoute, lead_section, to_items
+from app.services.cycles.errors import (
     CycleCodeTakenError,
     CycleReasonUnknownError,
     CycleStandardMissingError,
     CycleUnitsEmptyError,
 )
-from app.services.cycles_flow import Flow, Tree, to_db
-from app.services.cycles_people import Directory
-from app.services.cycles_queries import cycle_overview, my_tasks, sla_board
-from app.services.cycles_rules import Attachment
-from app.services.cycles_scan import mark_reminders_read, my_reminders, scan_sla
-from app.services.cycles_sla import plan_cycle
+from app.services.cycles.flow import Flow, Tree, to_db
+from app.services.cycles.people import Directory
+from app.services.cycles.queries import cycle_overview, my_tasks, sla_board
+from app.services.cycles.rules import Attachment
+from app.services.cycles.scan import mark_reminders_read, my_reminders, scan_sla
+from app.services.cycles.sla import plan_cycle
 from app.services.standards import current_standard
 from app.services.working_time import Schedule
 

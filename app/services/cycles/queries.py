@@ -24,9 +24,9 @@ from app.models.cycles import (
 )
 from app.models.org import IkuUser
 from app.services.calendar import load_schedule
-from app.services.cycles_flow import Tree, from_db
-from app.services.cycles_people import user_name
-from app.services.cycles_sla import Sla, cycle_sla, forecast, item_sla
+from app.services.cycles.flow import Tree, from_db
+from app.services.cycles.people import user_name
+from app.services.cycles.sla import Sla, cycle_sla, forecast, item_sla
 from app.services.working_time import Schedule
 
 DUE_SOON_MINUTES = 450  # one civil-service working day
@@ -228,7 +228,7 @@ class CycleOverview:
 def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = None, *,
                    schedule: Schedule | None = None) -> CycleOverview:
     """Steps with planned vs actual, forecast and SLA; the event log; the engine's doubts."""
-    from app.services.cycles_errors import CycleNotFoundError
+    from app.services.cycles.errors import CycleNotFoundError
 
     now, schedule = _now(now), schedule or load_schedule(session)
     cycle = session.scalars(

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.models.cycles import WorkItem, WorkItemKind, WorkItemStatus
-from app.services.cycles_people import Directory, Person
+from app.services.cycles.people import Directory, Person
 from app.services.standards_schema.validate import SERVING
 
 

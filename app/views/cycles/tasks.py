@@ -17,9 +17,10 @@ from flask_babel import gettext
 from app.extensions import db
 from app.models.cycles import WorkItem, WorkItemStatus
 from app.security import current_scope_unit_id
-from app.services import cycles, cycles_inbox
-from app.services.cycles_errors import CycleError, WorkItemConflictError, WorkItemNotFoundError
-from app.views.cycles_forms import (
+from app.services import cycles
+from app.services.cycles import inbox as cycles_inbox
+from app.services.cycles.errors import CycleError, WorkItemConflictError, WorkItemNotFoundError
+from app.views.cycles.forms import (
     CompleteForm,
     MarkReadForm,
     PauseForm,

@@ -14,15 +14,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.cycles import Cycle, CycleStatus, WorkEvent, WorkEventAction, WorkItem
 from app.models.org import OrgUnit
-from app.services import cycles_rules as rules
 from app.services.calendar import load_schedule
-from app.services.cycles_errors import (
+from app.services.cycles import rules
+from app.services.cycles.errors import (
     CycleNotFoundError,
     WorkItemConflictError,
     WorkItemNotFoundError,
 )
-from app.services.cycles_flow import Flow, Tree, to_db
-from app.services.cycles_people import Directory, Person
+from app.services.cycles.flow import Flow, Tree, to_db
+from app.services.cycles.people import Directory, Person
 from app.services.working_time import Schedule
 
 

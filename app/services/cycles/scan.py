@@ -22,9 +22,9 @@ from app.models.cycles import (
     WorkItem,
 )
 from app.services.calendar import load_schedule
-from app.services.cycles_flow import from_db, to_db
-from app.services.cycles_people import Directory
-from app.services.cycles_sla import item_sla
+from app.services.cycles.flow import from_db, to_db
+from app.services.cycles.people import Directory
+from app.services.cycles.sla import item_sla
 from app.services.working_time import Schedule
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

@@ -2,7 +2,7 @@
 and exportable as filtered (CSV/XLSX, audited like every list export).
 
 A custom page rather than a ModelView because the status is computed in working time (see
-app.services.cycles_sla), not stored: a filter on it cannot be a SQL filter. The export reads
+app.services.cycles.sla), not stored: a filter on it cannot be a SQL filter. The export reads
 the same request arguments as the page, so the file holds exactly what the board shows.
 """
 
@@ -16,9 +16,10 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 
 from app.extensions import db
-from app.services import cycles, cycles_inbox, exports
-from app.services.cycles_queries import BOARD_ORDER
-from app.views import cycles_format as fmt
+from app.services import cycles, exports
+from app.services.cycles import inbox as cycles_inbox
+from app.services.cycles.queries import BOARD_ORDER
+from app.views.cycles import format as fmt
 
 INT_FILTERS = ("cycle_id", "section_id", "assignee_user_id", "org_unit_id")
 

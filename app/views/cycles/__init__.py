@@ -1,7 +1,7 @@
 """Cycle lists (FAB ModelViews, filterable and exportable) and the Cycles menu.
 
 The lists are Cycle, the open WorkItems of active cycles and the WorkEvent history. Their
-show pages hand over to the custom pages (app/views/cycles_pages.py, cycles_tasks.py), which
+show pages hand over to the custom pages (app/views/cycles/pages.py, tasks.py), which
 read through the engine's queries. Times are stored in naive UTC: every list and export shows
 them on the office's wall clock, and the open-items list adds the computed SLA status.
 """
@@ -25,9 +25,9 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
 from app.services.calendar import load_schedule
-from app.services.cycles_sla import item_sla
-from app.views import cycles_format as fmt
+from app.services.cycles.sla import item_sla
 from app.views.base import BaseModelView, display_value
+from app.views.cycles import format as fmt
 from app.views.datamodel import IkuSQLAInterface
 
 
@@ -238,7 +238,9 @@ CATEGORY = "Cycles"
 
 
 def register(appbuilder) -> None:
-    from app.views import cycles_pages, cycles_sla, cycles_tasks
+    from app.views.cycles import pages as cycles_pages
+    from app.views.cycles import sla as cycles_sla
+    from app.views.cycles import tasks as cycles_tasks
 
     fmt.register_filters(current_app)
     cycles_tasks.register_home_section(current_app)

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.models.cycles import OPEN_STATUSES, SlaStatus, WorkItem, WorkItemStatus
-from app.services.cycles_flow import (
+from app.services.cycles.flow import (
     Tree,
     from_db,
     has_own_clock,
