@@ -137,14 +137,17 @@ def sync_holidays_command(years) -> None:
 def load_standards_command() -> None:
     """Load app/standards/*.yaml: a changed file becomes a new version; prints the warnings."""
     from app.extensions import db
-    from app.services import standards
+    from app.services import calendar, standards
 
     try:
-        results = standards.load_all(db.session, current_app.config["IKU_STANDARDS_DIR"])
-    except standards.StandardInvalidError as exc:
+        shortest_day = calendar.shortest_workday_minutes(calendar.load_schedule(db.session))
+        results = standards.load_all(db.session, current_app.config["IKU_STANDARDS_DIR"],
+                                     day_minutes=shortest_day)
+    except ValueError as exc:  # StandardInvalidError, or a schedule without working days
         _fail(exc)
     for standard, warnings in results:
-        click.echo(f"{standard.code} versi {standard.version}")
+        click.echo(f"Standar {standard.code} versi {standard.version}: "
+                   f"{len(warnings)} peringatan.")
         for warning in warnings:
             click.echo(f"  ! {warning}")
 

@@ -146,6 +146,9 @@ class WorkItem(Model):
     clock is stopped; `paused_minutes` sums the working minutes it was stopped, already added to
     `due_at`. `at_risk_at`/`overdue_at` are marked by the SLA scan. `version_id` is the
     optimistic lock: two people acting on the same item cannot both win.
+    `substep_time_policy` (on items with children, copied from the standard's step) says what
+    governs when the children's own times exceed the item's: `fit_to_step`, the item's time
+    (children's dues shrunk proportionally to fit), or `extend_step`, the children's.
 
     Routing: `actor_code`/`actor_kind` of the actor who acts (the first printed), everyone
     printed in `participants`, `section` (Bagian), `org_unit` (for a unit's share), `assignee`.
@@ -179,6 +182,7 @@ class WorkItem(Model):
     title: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     parallel: Mapped[bool] = mapped_column(Boolean, default=False)
+    substep_time_policy: Mapped[str | None] = mapped_column(String(20))
     is_leaf: Mapped[bool] = mapped_column(Boolean, default=True)
 
     actor_code: Mapped[str | None] = mapped_column(String(50))

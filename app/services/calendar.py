@@ -119,3 +119,17 @@ def load_schedule(session: Session, tz: str = DEFAULT_TZ) -> Schedule:
     for weekday, start, end in rows:
         intervals.setdefault(weekday, []).append((start, end))
     return Schedule({wd: tuple(spans) for wd, spans in intervals.items()}, tz, frozenset(days))
+
+
+def shortest_workday_minutes(schedule: Schedule) -> int:
+    """Working minutes of the shortest weekday that has any: what "1 hari" of a time standard is
+    surely worth, whichever day it falls on. Days without working time (the weekend) are days
+    off, not zero-minute days: counting them made "1 hari" worth 0 minutes."""
+    days = [
+        sum((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) for start, end in spans)
+        for spans in schedule.intervals.values()
+        if spans
+    ]
+    if not days:
+        raise ValueError("Jadwal kerja tidak mempunyai hari kerja")
+    return min(days)

@@ -66,16 +66,13 @@ def load_reference_data() -> list[str]:
     this_year = dt.date.today().year
     synced = calendar.sync_holidays(db.session, range(this_year - 1, this_year + 3))
     lines.append(f"Hari libur baru: {len(synced.added)}.")
-    schedule = calendar.load_schedule(db.session)
-    shortest_day = min(
-        sum((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) for start, end in spans)
-        for spans in schedule.intervals.values()
-    )
+    shortest_day = calendar.shortest_workday_minutes(calendar.load_schedule(db.session))
     for standard, warnings in standards.load_all(
         db.session, current_app.config["IKU_STANDARDS_DIR"], day_minutes=shortest_day
     ):
         seed_org_from_standard(standard.content)
         lines.append(f"Standar {standard.code} versi {standard.version}: {len(warnings)} peringatan.")
+        lines.extend(f"  ! {warning}" for warning in warnings)
     return lines
 
 

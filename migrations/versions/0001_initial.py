@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:50:39.714617
+Create Date: 2026-11-30 21:17:56.109608
 
 """
 from alembic import op
@@ -412,6 +412,7 @@ def upgrade():
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('parallel', sa.Boolean(), nullable=False),
+    sa.Column('substep_time_policy', sa.String(length=20), nullable=True),
     sa.Column('is_leaf', sa.Boolean(), nullable=False),
     sa.Column('actor_code', sa.String(length=50), nullable=True),
     sa.Column('actor_kind', sa.String(length=20), nullable=True),

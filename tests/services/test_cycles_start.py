@@ -45,8 +45,9 @@ PLANNED_DUE = {
     "s11": wib(18, 8, 40, month=2),  # 10 menit
     "s12": wib(18, 11, 40, month=2),  # 3 jam
     "s13": wib(19, 13, 0, month=2),  # 1 hari, 11:40 falls in Friday's break -> 13:00
-    "s14": wib(22, 8, 40, month=2),  # 3 jam from 14:40 Friday (s13's sub-steps take 9 h)
-    "s15": wib(24, 8, 40, month=2),  # 2 hari
+    "s14": wib(19, 16, 0, month=2),  # 3 jam from 13:00 Friday: the step's time governs,
+    #                                  not its sub-steps' 9 hours (they are fitted inside it)
+    "s15": wib(23, 16, 0, month=2),  # 2 hari from Friday 16:00
 }
 
 
@@ -66,24 +67,35 @@ def test_every_step_instantiated_in_printed_order_with_planned_dues(db_session, 
         "1", "2", "3", "4", "5", "6", "7", "8", "7", "8", "9", "10", "11", "12", "13",
     ]  # fmt: skip
     assert {s.code: from_db(s.planned_due) for s in steps} == PLANNED_DUE
-    assert from_db(cycle.planned_end) == wib(24, 8, 40, month=2)
+    assert from_db(cycle.planned_end) == wib(23, 16, 0, month=2)
     assert cycle.standard == current_standard(db_session, "iku")
     assert [s.time_text for s in steps][4] == "2 kali @ 2 hari"
     items = items_by_code(db_session, cycle.id)
     assert items["s01"].status == "ready" and items["s01.a"].status == "ready"
     assert items["s01.b"].status == "waiting" and items["s02"].status == "waiting"
     assert from_db(items["s01.a"].due_at) == wib(4, 8, 30)  # shares its step's due
-    # sub-steps with their own time standard are planned one after another (step 11 = s13)
-    assert from_db(items["s13.a"].planned_due) == wib(18, 13, 40, month=2)
-    assert from_db(items["s13.g"].planned_due) == wib(19, 14, 40, month=2)
+    # sub-steps with their own time standard are planned one after another, fitted into
+    # their step (step 11 = s13): Thu 18 Feb 11:40 -> Fri 13:00 holds 440 working minutes
+    # (200 on Thursday, 240 on Friday before the break) for 540 minutes of sub-steps, so
+    # each gets 440/540 of its own time, rounded down on the running total: 11a 60 -> 48
+    # minutes, due 13:28 (20 minutes before the break, 28 after); 11g ends on minute 440,
+    # Friday 11:30, inside the step's 13:00.
+    assert items["s13"].substep_time_policy == "fit_to_step"
+    assert from_db(items["s13.a"].planned_due) == wib(18, 13, 28, month=2)
+    assert from_db(items["s13.g"].planned_due) == wib(19, 11, 30, month=2)
+    assert max(from_db(items[f"s13.{x}"].planned_due) for x in "abcdefg") <= from_db(
+        items["s13"].planned_due)
     event = db_session.scalars(select(WorkEvent).where(WorkEvent.cycle_id == cycle.id)).one()
     assert event.action == "cycle_start" and event.details["units"][0] == "SETPRES"
 
 
-def test_structure_sessions_parallel_parts_and_units(db_session, bureau):
+def test_structure_sessions_sequential_parts_and_units(db_session, bureau):
     items = items_by_code(db_session, start(db_session, bureau["c_karo"]).id)
-    assert items["s02"].parallel and [items[f"s02.{p}"].parent_id for p in "abc"] == [
+    # step 2's parts run a -> b -> c: the decree (b) names the members a's memorandum asked for
+    assert not items["s02"].parallel and [items[f"s02.{p}"].parent_id for p in "abc"] == [
         items["s02"].id] * 3
+    assert [items[f"s02.{p}"].position for p in "abc"] == sorted(
+        items[f"s02.{p}"].position for p in "abc")
     assert {c for c in items if c.startswith("s05#")} >= {"s05#1", "s05#2", "s05#1.a", "s05#2.c"}
     assert items["s05#1"].kind == "session" and items["s05#1"].duration_value == 2
     assert items["s05"].duration_value == 4  # the step's own time: 2 x 2 hari

@@ -6,6 +6,7 @@ standards tables, so they need neither the app nor its migrations.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -159,12 +160,48 @@ def test_warnings_flag_the_printed_inconsistencies(iku):
         by_kind.setdefault(w.kind, []).append(w)
     [sum_warning] = by_kind["substep_time_exceeds_step"]
     assert sum_warning.path == "steps[12].duration"
-    assert "Langkah 11" in sum_warning.message and "9 jam" in sum_warning.message
+    # the sequence 1-15 names the step, the printed label beside it; durations in words
+    assert sum_warning.message == (
+        "Langkah 13 (11): waktu sub-langkah berjumlah 9 jam kerja, melebihi standar langkah "
+        "1 hari kerja (7 jam 30 menit pada hari kerja terpendek); tenggat sub-langkah "
+        "disesuaikan secara proporsional ke dalam 1 hari kerja.")
     [untimed] = by_kind["no_time_standard"]
-    assert "Langkah 8 (s10)" in untimed.message
-    assert any("langkah 7 (s09)" in w.message for w in by_kind["label_sequence"])
+    assert untimed.message.startswith("Langkah 10 (8) tidak mempunyai standar waktu")
+    assert [w.message for w in by_kind["label_sequence"]] == [
+        "Penomoran langkah tidak berurutan: Langkah 9 (7) tercetak setelah Langkah 8."]
     assert {w.message.split()[2] for w in by_kind["label_duplicate"]} == {"7", "8"}
     assert "AK II" in by_kind["mixed_bagian"][0].message
+    # no "1 hari (= 0 menit kerja)", no internal step code such as s13
+    assert not any(re.search(r"\b0 menit|\bs\d\d\b", w.message) for w in warnings)
+
+
+def test_substep_time_policy_is_data_with_a_default(iku, steps, tmp_path):
+    doc, _ = iku
+    assert doc["substep_time_policy"] == "fit_to_step"
+    assert {s["substep_time_policy"] for s in steps} == {"fit_to_step"}
+    assert not _step(steps, "s02")["parallel"]  # a -> b -> c
+    # a step may choose otherwise, and the warning says what happens then
+    text = IKU.read_text(encoding="utf-8")
+    old = "duration: {value: 1, unit: hari}\n    documents: [surat_kemenpanrb]"
+    assert old in text
+    extended = tmp_path / "extend.yaml"
+    extended.write_text(text.replace(old, old + "\n    substep_time_policy: extend_step"),
+                        encoding="utf-8")
+    doc, warnings = parse_standard(extended)
+    assert _step(doc["steps"], "s13")["substep_time_policy"] == "extend_step"
+    assert _step(doc["steps"], "s12")["substep_time_policy"] == "fit_to_step"
+    [message] = [w.message for w in warnings if w.kind == "substep_time_exceeds_step"]
+    assert message.endswith("langkah diperpanjang mengikuti waktu sub-langkahnya (9 jam kerja).")
+    # without the top-level key the default applies; an unknown policy is refused
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(text.replace("substep_time_policy: fit_to_step\n", ""), encoding="utf-8")
+    assert parse_standard(plain)[0]["substep_time_policy"] == "fit_to_step"
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text.replace("substep_time_policy: fit_to_step", "substep_time_policy: x"),
+                     encoding="utf-8")
+    with pytest.raises(StandardInvalidError) as info:
+        parse_standard(wrong)
+    assert info.value.path == "substep_time_policy" and "is not one of" in info.value.reason
 
 
 def test_one_day_is_a_parameter():

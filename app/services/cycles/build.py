@@ -1,7 +1,8 @@
 """From a standard version's procedure to a cycle's tree of work items, routed to people.
 
 Reads only the normalised standard (`ServiceStandard.content`): steps in printed order, their
-sub-steps, actors from the catalogue, durations, repetitions, relative deadlines, `parallel`.
+sub-steps, actors from the catalogue, durations, repetitions, relative deadlines, `parallel`,
+`substep_time_policy`.
 
 Routing decisions (each one generic, driven by the standard's data and the org tables):
 - A leaf is done by its primary actor: the step's `performed_by`, else the first actor printed.
@@ -45,6 +46,7 @@ class Node:
     title: str
     kind: WorkItemKind
     parallel: bool = False
+    time_policy: str | None = None
     actor_code: str | None = None
     actor_kind: str | None = None
     actor_name: str | None = None
@@ -82,6 +84,7 @@ class Builder:
         node = Node(
             code=step["code"], step_code=step["code"], label=step["label"], title=step["title"],
             kind=WorkItemKind.STEP, parallel=bool(step.get("parallel")),
+            time_policy=step.get("substep_time_policy"),
             duration=({"value": duration["value"] * reps, "unit": duration["unit"]}
                       if duration else None),
             time_text=step.get("time_text"), relative_deadline=step.get("relative_deadline"),
@@ -220,12 +223,13 @@ def to_items(cycle_id: int, steps: list[Node]) -> list[WorkItem]:
     """The tree as rows in pre-order (`position`), parents before children."""
     rows: list[WorkItem] = []
 
-    def walk(node: Node, parent: WorkItem | None, depth: int) -> None:
+    def walk(node: Node, parent: WorkItem | None, depth: int, policy: str | None) -> None:
         duration = node.duration or {}
         item = WorkItem(
             cycle_id=cycle_id, position=len(rows) + 1, depth=depth, code=node.code,
             step_code=node.step_code, label=node.label, title=node.title, kind=node.kind,
-            parallel=node.parallel, is_leaf=not node.children, actor_code=node.actor_code,
+            parallel=node.parallel, substep_time_policy=policy if node.children else None,
+            is_leaf=not node.children, actor_code=node.actor_code,
             actor_kind=node.actor_kind, actor_name=node.actor_name,
             on_behalf_of=node.on_behalf_of, section_id=node.section_id,
             org_unit_id=node.org_unit_id,
@@ -238,8 +242,8 @@ def to_items(cycle_id: int, steps: list[Node]) -> list[WorkItem]:
         )
         rows.append(item)
         for child in node.children:
-            walk(child, item, depth + 1)
+            walk(child, item, depth + 1, policy)
 
-    for step in steps:
-        walk(step, None, 0)
+    for step in steps:  # the step's policy holds at every level of its tree
+        walk(step, None, 0, step.time_policy)
     return rows

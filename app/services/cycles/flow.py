@@ -8,7 +8,8 @@ and to the clock (`now` is always passed in). Rules:
 - A parent is DONE when all its children are; IN_PROGRESS once any leaf under it started.
 - An item's due comes from its own time standard (duration from READY; a relative deadline
   from the anchor step's end; both given: the earlier) or is shared with the nearest ancestor
-  that has one. Untimed with no timed ancestor: no due.
+  that has one. Untimed with no timed ancestor: no due. Where children's own times exceed their
+  parent's, the standard's policy fits them into it or extends it (see timing).
 - Pausing stops the clocks of the item and of its timed ancestors (the step waits with it);
   resuming adds the working minutes paused to their due once no other leaf under them is paused.
 - Returning sends a leaf back to WAITING and reopens the previous item of its chain.
@@ -21,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from app.models.cycles import OPEN_STATUSES, WorkItem, WorkItemStatus
+from app.services.cycles.timing import clock_duration, extended_due, own_duration
 from app.services.working_time import Duration, Schedule, add_duration, working_minutes_between
 
 UTC = dt.UTC
@@ -99,12 +101,6 @@ def has_own_clock(item: WorkItem) -> bool:
     return item.duration_value is not None or bool(item.relative_deadline)
 
 
-def own_duration(item: WorkItem) -> Duration | None:
-    if item.duration_value is None:
-        return None
-    return Duration(item.duration_value, item.duration_unit)
-
-
 def relative_anchor(tree: Tree, item: WorkItem) -> tuple[WorkItem, bool] | None:
     rel = item.relative_deadline
     if not rel:
@@ -125,7 +121,11 @@ class Flow:
     # ------------------------------------------------------------------ clocks
     def start_clock(self, item: WorkItem) -> None:
         options: list[tuple[dt.datetime, dt.datetime]] = []
-        duration = own_duration(item)
+        parent = self.tree.parent(item)
+        duration = clock_duration(
+            self.tree, item, from_db(parent.clock_start) if parent else None,
+            parent.allowed_minutes if parent else None, self.schedule,
+        )
         if duration is not None:
             options.append((self.now, add_duration(self.now, duration, self.schedule)))
         anchor = relative_anchor(self.tree, item)
@@ -136,6 +136,7 @@ class Flow:
             options.append((start, add_duration(start, Duration(rel["value"], rel["unit"]),
                                                 self.schedule)))
         start, due = min(options, key=lambda pair: pair[1])
+        due = extended_due(self.tree, item, start, due, self.schedule)
         item.clock_start, item.due_at = to_db(start), to_db(due)
         item.allowed_minutes = max(self.wm(start, due), 0.0)
         item.clock_paused_at, item.paused_minutes = None, 0.0

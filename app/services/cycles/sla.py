@@ -26,10 +26,10 @@ from app.services.cycles.flow import (
     Tree,
     from_db,
     has_own_clock,
-    own_duration,
     relative_anchor,
     to_db,
 )
+from app.services.cycles.timing import clock_duration, extended_due
 from app.services.working_time import (
     Duration,
     Schedule,
@@ -108,6 +108,9 @@ class Planner:
     def __init__(self, tree: Tree, schedule: Schedule, now: dt.datetime | None = None):
         self.tree, self.schedule, self.now = tree, schedule, now
         self.result: dict[int, Planned] = {}
+        # (clock start, working minutes allowed) of each item with its own due, as its
+        # children's time standards may have to fit into it
+        self.clocks: dict[int, tuple[dt.datetime | None, float | None]] = {}
 
     def run(self, start: dt.datetime) -> dt.datetime:
         t = start
@@ -131,6 +134,11 @@ class Planner:
         else:
             begin = first_working_moment(start, self.schedule)
             own = self.own_due(item, begin)
+        if own is not None:
+            self.clocks[id(item)] = (
+                (from_db(item.clock_start), item.allowed_minutes) if active
+                else (begin, working_minutes_between(begin, own, self.schedule))
+            )
         due = own or inherited
         kids = self.tree.children(item)
         end = begin
@@ -148,7 +156,9 @@ class Planner:
 
     def own_due(self, item: WorkItem, begin: dt.datetime) -> dt.datetime | None:
         options = []
-        duration = own_duration(item)
+        parent = self.tree.parent(item)
+        parent_start, parent_allowed = self.clocks.get(id(parent), (None, None))
+        duration = clock_duration(self.tree, item, parent_start, parent_allowed, self.schedule)
         if duration is not None:
             options.append(add_duration(begin, duration, self.schedule))
         anchor = relative_anchor(self.tree, item)
@@ -158,7 +168,9 @@ class Planner:
             base = (planned.end if at_end else planned.start) if planned else begin
             rel = item.relative_deadline
             options.append(add_duration(base, Duration(rel["value"], rel["unit"]), self.schedule))
-        return min(options) if options else None
+        if not options:
+            return None
+        return extended_due(self.tree, item, begin, min(options), self.schedule)
 
     def get(self, item: WorkItem) -> Planned | None:
         return self.result.get(id(item))

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from app.services.standards_schema.durations import format_minutes, to_minutes
 from app.services.standards_schema.errors import StandardWarning, format_path
+from app.services.standards_schema.normalise import EXTEND_STEP
 from app.services.standards_schema.validate import SERVING, section_keys
 
 
@@ -25,12 +26,25 @@ def _ordinal(label: str) -> tuple[str, int] | None:
 
 
 def _name(step: dict, trail: tuple[str, ...] = ()) -> str:
-    where = f"Langkah {step['label']} ({step['code']})"
+    """'Langkah 13 (11)': the step's place in the sequence 1-15 is its number for readers (the
+    printed numbering repeats), with the printed label beside it where it differs."""
+    where = f"Langkah {step['position']}"
+    if step["label"] != str(step["position"]):
+        where += f" ({step['label']})"
     return f"{where} sub-langkah {'.'.join(trail)}" if trail else where
+
+
+def _worded(duration: dict) -> str:
+    """'1 hari kerja', '3 jam kerja': time standards are working time, and saying so keeps a
+    reader from taking "1 hari" for 24 hours."""
+    return f"{duration['value']} {duration['unit']} kerja"
 
 
 class _Collector:
     def __init__(self, doc: dict, day_minutes: int, week_days: int):
+        if day_minutes <= 0 or week_days <= 0:
+            raise ValueError("day_minutes and week_days must be positive (a working day's "
+                             "minutes, the working days of a week)")
         self.doc = doc
         self.day_minutes = day_minutes
         self.week_days = week_days
@@ -63,20 +77,18 @@ class _Collector:
         for i, step in enumerate(steps):
             ordinal = _ordinal(step["label"])
             if ordinal and previous and previous[0] and ordinal[1] != previous[0][1] + 1:
-                prev_step = previous[1]
                 self.warn("label_sequence", ("steps", i, "label"),
-                          f"Penomoran langkah tidak berurutan: langkah {step['label']} "
-                          f"({step['code']}) tercetak setelah langkah {prev_step['label']} "
-                          f"({prev_step['code']}).")
+                          f"Penomoran langkah tidak berurutan: {_name(step)} tercetak "
+                          f"setelah {_name(previous[1])}.")
             previous = (ordinal, step)
         counts = Counter(s["label"] for s in steps)
         for label, count in counts.items():
             if count > 1:
-                codes = ", ".join(s["code"] for s in steps if s["label"] == label)
+                places = " dan ".join(str(s["position"]) for s in steps if s["label"] == label)
                 first = next(i for i, s in enumerate(steps) if s["label"] == label)
                 self.warn("label_duplicate", ("steps", first, "label"),
-                          f"Nomor langkah {label} tercetak lebih dari sekali ({codes}); "
-                          "kode internal membedakannya.")
+                          f"Nomor langkah {label} tercetak lebih dari sekali (langkah ke-"
+                          f"{places}); nomor urut 1-{len(steps)} membedakannya.")
 
     def sibling_labels(self, step: dict, subs: list[dict], path: tuple, trail: tuple) -> None:
         previous = None
@@ -103,13 +115,19 @@ class _Collector:
             total = sum(self.minutes(c["duration"]) for c in timed)
             limit = self.minutes(node["duration"])
             if total > limit:
-                unit = node["duration"]["unit"]
-                printed = f"{node['duration']['value']} {unit}"
-                if unit in ("hari", "minggu"):
-                    printed += f" (= {format_minutes(limit)} kerja, dihitung dengan hari kerja terpendek)"
+                printed = _worded(node["duration"])
+                if node["duration"]["unit"] in ("hari", "minggu"):
+                    printed += f" ({format_minutes(limit)} pada hari kerja terpendek)"
+                if step["substep_time_policy"] == EXTEND_STEP:
+                    outcome = (f"langkah diperpanjang mengikuti waktu sub-langkahnya "
+                               f"({format_minutes(total)} kerja)")
+                else:
+                    outcome = ("tenggat sub-langkah disesuaikan secara proporsional ke dalam "
+                               f"{_worded(node['duration'])}")
                 self.warn("substep_time_exceeds_step", (*path, "duration"),
-                          f"{_name(step, trail)}: jumlah waktu sub-langkah "
-                          f"{format_minutes(total)} melebihi standar waktu {printed}.")
+                          f"{_name(step, trail)}: waktu sub-langkah berjumlah "
+                          f"{format_minutes(total)} kerja, melebihi standar langkah {printed}; "
+                          f"{outcome}.")
         for j, child in enumerate(children):
             self.node_times(step, child, (*path, "substeps", j), (*trail, child["label"]))
 

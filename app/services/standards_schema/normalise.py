@@ -13,6 +13,12 @@ from typing import Any
 from app.services.standards_schema.durations import duration_text
 from app.services.standards_schema.validate import SERVING, substep_code
 
+# What governs a step whose sub-steps' times exceed its own when the standard does not say
+# (schema.json, $defs.substep_time_policy): the printed step time, the promise to the public.
+FIT_TO_STEP = "fit_to_step"
+EXTEND_STEP = "extend_step"
+DEFAULT_SUBSTEP_TIME_POLICY = FIT_TO_STEP
+
 
 class _Normaliser:
     def __init__(self, doc: dict):
@@ -59,7 +65,7 @@ class _Normaliser:
             })
         return out
 
-    def step(self, position: int, step: dict, labels: dict[str, str]) -> dict:
+    def step(self, position: int, step: dict, labels: dict[str, str], policy: str) -> dict:
         subs = self.substeps(step["code"], step.get("substeps", []))
         actors = self.refs(step.get("actors"))
         if not actors:
@@ -77,6 +83,8 @@ class _Normaliser:
             **{k: v for k, v in step.items() if k not in ("substeps",)},
             "position": position,
             "repetitions": repetitions,
+            "parallel": bool(step.get("parallel")),
+            "substep_time_policy": step.get("substep_time_policy", policy),
             "time_text": duration_text(step["duration"], repetitions),
             "actors": actors,
             "performed_by": performed_by,
@@ -104,7 +112,8 @@ def normalise(data: dict) -> dict:
     doc = copy.deepcopy(data)
     n = _Normaliser(doc)
     labels = {s["code"]: s["label"] for s in doc["steps"]}
-    doc["steps"] = [n.step(i, s, labels) for i, s in enumerate(doc["steps"], start=1)]
+    policy = doc.setdefault("substep_time_policy", DEFAULT_SUBSTEP_TIME_POLICY)
+    doc["steps"] = [n.step(i, s, labels, policy) for i, s in enumerate(doc["steps"], start=1)]
     routing = doc["complaints"]["routing"]
     routing["receiver"] = n.ref(routing["receiver"])
     for key in ("delegates", "handlers"):
