@@ -56,7 +56,8 @@ def test_start_and_complete_record_events(run):
     assert from_db(recorded[1].occurred_at) == wib(4, 8, 10)
     run.do("complete", "s01.b", wib(4, 8, 20))  # completing from ready starts it implicitly
     assert run.item("s01").status == "done" and run.item("s02").status == "ready"
-    assert {run.item(f"s02.{p}.1").status for p in "abc"} == {"ready"}  # parallel parts
+    assert run.item("s02.a.1").status == "ready"  # step 2's parts run a -> b -> c
+    assert {run.item(f"s02.{p}.1").status for p in "bc"} == {"waiting"}
 
 
 def test_out_of_order_is_refused(run):
@@ -98,6 +99,8 @@ def test_a_step_made_of_substeps_is_not_recorded_directly(run):
 
 
 def test_return_reopens_the_previous_item_of_the_chain(run):
+    with pytest.raises(WorkItemReturnError, match="tidak mempunyai sub-langkah sebelumnya"):
+        run.do("return", "s01.a", wib(4, 8, 5), reason="x")
     run.finish("s01", wib(4, 8, 20))
     run.do("complete", "s02.a.1", wib(4, 9))
     run.do("complete", "s02.a.2", wib(4, 10))
@@ -113,8 +116,27 @@ def test_return_reopens_the_previous_item_of_the_chain(run):
         run.do("complete", "s02.a.3", wib(4, 11, 5))
     run.do("complete", "s02.a.2", wib(4, 13))
     assert run.item("s02.a.3").status == "ready"
-    with pytest.raises(WorkItemReturnError, match="tidak mempunyai sub-langkah sebelumnya"):
-        run.do("return", "s02.b.1", wib(4, 13), reason="x")
+
+
+def test_step_2_parts_run_a_then_b_then_c(run):
+    """The decree (2b) names the members nominated in answer to 2a's memorandum; its Salinan
+    (2c) is made once the Minister has signed it (2b.7) and it is numbered (2b.8)."""
+    run.finish("s01", wib(4, 8, 20))
+    with pytest.raises(WorkItemOrderError, match="belum selesai"):
+        run.do("start", "s02.b.1", wib(4, 9))
+    run.finish("s02.a", wib(4, 10))
+    assert run.item("s02.b.1").status == "ready" and run.item("s02.c.1").status == "waiting"
+    for n in range(1, 8):  # up to the Minister's signature, not yet numbered
+        run.do("complete", f"s02.b.{n}", wib(4, 11))
+    assert run.item("s02.b.8").status == "ready"
+    for action in ("start", "complete"):
+        with pytest.raises(WorkItemOrderError, match="belum selesai"):
+            run.do(action, "s02.c.1", wib(4, 13))
+    assert run.item("s02.c.1").status == "waiting" and run.item("s02.c.1").started_at is None
+    run.do("complete", "s02.b.8", wib(4, 14))
+    assert run.item("s02.b").status == "done" and run.item("s02.c.1").status == "ready"
+    run.do("start", "s02.c.1", wib(4, 14, 30))
+    assert from_db(run.item("s02.c.1").ready_at) == wib(4, 14)
 
 
 def test_return_into_a_split_reopens_each_bagian(run):
@@ -136,17 +158,17 @@ def test_pause_stops_the_clock_and_resume_moves_the_due(run):
     run.do("pause", "s02.a.1", wib(4, 10), reason="Menunggu data dari Setpres")
     assert run.item("s02.a.1").status == "paused"
     assert from_db(run.item("s02").clock_paused_at) == wib(4, 10)
-    assert from_db(run.item("s02.b.1").clock_paused_at) == wib(4, 10)  # shares the step's clock
+    assert run.item("s02.b.1").status == "waiting"  # part b waits for part a
     with pytest.raises(WorkItemStateError, match="sedang dijeda"):
         run.do("complete", "s02.a.1", wib(4, 11))
-    with pytest.raises(WorkItemStateError):
+    with pytest.raises(WorkItemOrderError):
         run.do("resume", "s02.b.1", wib(4, 11))
     # paused Monday 10:00 - Tuesday 10:00: one working day (450 working minutes)
     run.do("resume", "s02.a.1", wib(5, 10), note="Data diterima")
     step = run.item("s02")
     assert step.paused_minutes == 450 and step.clock_paused_at is None
     assert from_db(step.due_at) == wib(12, 8, 30)
-    assert from_db(run.item("s02.c.1").due_at) == wib(12, 8, 30)
+    assert from_db(run.item("s02.a.1").due_at) == wib(12, 8, 30)  # shares the step's clock
     assert run.item("s02.a.1").status == "in_progress"
     assert [e.action for e in events(run, "s02.a.1")] == ["start", "pause", "resume"]
 

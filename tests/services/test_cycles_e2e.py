@@ -55,8 +55,9 @@ def test_a_whole_cycle(run):
     check(run, "s01", T0, wib(4, 8, 30), wib(4, 8, 20), ON_TIME)
     check(run, "s01.a", T0, wib(4, 8, 30), wib(4, 8, 10), ON_TIME)
 
-    # 2 (1 minggu = 5 hari), parts a/b/c side by side: Mon 4 08:20 -> Mon 11 08:20
-    assert sla(run, "s02.b.1", wib(8, 15)).status == SlaStatus.AT_RISK  # 4 of 5 days used
+    # 2 (1 minggu = 5 hari), parts a -> b -> c: Mon 4 08:20 -> Mon 11 08:20
+    assert sla(run, "s02.a.1", wib(8, 15)).status == SlaStatus.AT_RISK  # 4 of 5 days used
+    assert sla(run, "s02.b.1", wib(8, 15)).status == SlaStatus.NOT_STARTED  # waits for a
     run.finish("s02", wib(8, 15))
     check(run, "s02", wib(4, 8, 20), wib(11, 8, 20), wib(8, 15), ON_TIME)
     check(run, "s02.c.6@AK2", wib(8, 15), wib(11, 8, 20), wib(8, 15), ON_TIME)
@@ -121,15 +122,17 @@ def test_a_whole_cycle(run):
     run.finish("s12", feb(22, 14))
     check(run, "s12", feb(22, 10, 30), feb(22, 14, 30), feb(22, 14), ON_TIME)
 
-    # 11 (1 hari: Mon 22 14:00 -> Tue 23 14:00), sub-steps with their own times
+    # 11 (1 hari: Mon 22 14:00 -> Tue 23 14:00 = 450 working minutes), sub-steps with their
+    # own times (9 jam = 540 minutes) fitted into the step: each gets 450/540 of its time
+    # (a 50, b 100, c 50, d 25, e 25, f 50, g 150 minutes) from the moment it is handed over
     for code, at in (("a", feb(22, 14, 30)), ("b", feb(23, 8, 30)), ("c", feb(23, 9)),
                      ("d", feb(23, 9, 20)), ("e", feb(23, 9, 40)), ("f", feb(23, 10)),
                      ("g", feb(23, 13, 30))):
         run.do("complete", f"s13.{code}", at)
-    check(run, "s13.a", feb(22, 14), feb(22, 15), feb(22, 14, 30), ON_TIME)
-    check(run, "s13.b", feb(22, 14, 30), feb(23, 8), feb(23, 8, 30), LATE)  # 90 + 30 min
-    check(run, "s13.f", feb(23, 9, 40), feb(23, 10, 40), feb(23, 10), ON_TIME)
-    check(run, "s13.g", feb(23, 10), feb(23, 14), feb(23, 13, 30), ON_TIME)
+    check(run, "s13.a", feb(22, 14), feb(22, 14, 50), feb(22, 14, 30), ON_TIME)
+    check(run, "s13.b", feb(22, 14, 30), feb(23, 7, 40), feb(23, 8, 30), LATE)  # 90 + 10 min
+    check(run, "s13.f", feb(23, 9, 40), feb(23, 10, 30), feb(23, 10), ON_TIME)
+    check(run, "s13.g", feb(23, 10), feb(23, 13, 30), feb(23, 13, 30), ON_TIME)  # 120 + 30
     check(run, "s13", feb(22, 14), feb(23, 14), feb(23, 13, 30), ON_TIME)
 
     # 12 (3 jam): 13:30 -> Wed 24 08:00; 13 (2 hari, one part per Bagian) -> Thu 25 15:00
@@ -144,7 +147,9 @@ def test_a_whole_cycle(run):
 
     overview = cycles.cycle_overview(run.session, run.cycle_id, feb(26, 10), schedule=SCHEDULE)
     assert overview.status == "completed" and overview.completed_at == feb(26, 9)
-    assert overview.planned_end == feb(24, 8, 40) and overview.sla.status == LATE
+    # the plan follows the steps' own standards: step 11 planned Thu 18 11:40 -> Fri 19 13:00
+    # (its 9 hours of sub-steps fitted inside), 12 -> Fri 16:00, 13 (2 hari) -> Tue 23 16:00
+    assert overview.planned_end == feb(23, 16) and overview.sla.status == LATE
     assert [s.sla.status for s in overview.steps] == [
         ON_TIME, ON_TIME, LATE, ON_TIME, ON_TIME, LATE, ON_TIME, ON_TIME, LATE, ON_TIME, LATE,
         ON_TIME, ON_TIME, ON_TIME, LATE]
@@ -164,12 +169,14 @@ def test_forecast_moves_with_a_late_step(run):
     run.finish("s02", wib(11, 8, 30))
     on_plan = cycles.cycle_overview(run.session, run.cycle_id, wib(11, 8, 30),
                                     schedule=SCHEDULE)
-    assert on_plan.forecast_end == on_plan.planned_end == feb(24, 8, 40)
+    assert on_plan.forecast_end == on_plan.planned_end == feb(23, 16)
     assert on_plan.sla.status == SlaStatus.ON_TRACK
     # step 3 finishes 1 working day and 90 minutes late (Wed 13 10:00 instead of 08:30)
     run.finish("s03", wib(13, 10))
     late = cycles.cycle_overview(run.session, run.cycle_id, wib(13, 10), schedule=SCHEDULE)
-    assert late.forecast_end == feb(24, 10, 10)
+    # every later step moves 90 minutes: 11 Thu 18 13:10 -> Fri 19 14:10, 12 (3 jam) -> Mon
+    # 22 08:10 (140 minutes left on Friday), 13 (2 hari) -> Wed 24 08:10
+    assert late.forecast_end == feb(24, 8, 10)
     assert late.sla.status == SlaStatus.AT_RISK  # the forecast ends after the plan
     s04 = late.steps[3]
     assert (s04.planned_due, s04.due_at, s04.forecast_end) == (wib(20, 8, 30), wib(20, 10),
@@ -178,3 +185,20 @@ def test_forecast_moves_with_a_late_step(run):
     overdue = cycles.cycle_overview(run.session, run.cycle_id, wib(21, 9), schedule=SCHEDULE)
     assert overdue.steps[3].forecast_end == wib(21, 9)
     assert overdue.steps[3].sla.status == SlaStatus.OVERDUE
+
+
+def test_step_11_sub_steps_done_on_their_fitted_dues_make_the_step_on_time(run):
+    """Step 11 prints "1 hari" and 9 hours of sub-steps: done each on its own (fitted) due,
+    the step is on time, because the step's time standard is the promise."""
+    for step in [f"s{i:02d}" for i in range(1, 13)]:
+        run.finish(step, feb(22, 14))
+    assert from_db(run.item("s13").due_at) == feb(23, 14)  # Mon 14:00 + 1 hari
+    # 450 working minutes for 540 of sub-steps: a 50, b 100, c 50, d 25, e 25, f 50, g 150
+    dues = {"a": feb(22, 14, 50), "b": feb(23, 8), "c": feb(23, 8, 50), "d": feb(23, 9, 15),
+            "e": feb(23, 9, 40), "f": feb(23, 10, 30), "g": feb(23, 14)}
+    for code, due in dues.items():
+        item = run.item(f"s13.{code}")
+        assert from_db(item.due_at) == due, code
+        run.do("complete", item.code, due)
+        assert item_sla(run.item(item.code), due, SCHEDULE).status == ON_TIME, code
+    check(run, "s13", feb(22, 14), feb(23, 14), feb(23, 14), ON_TIME)

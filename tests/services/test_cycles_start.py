@@ -221,3 +221,22 @@ def test_default_schedule_comes_from_the_calendar(db_session, bureau):
     # 1 week = 5 working days from Thursday 31 Dec 15:30, skipping New Year (Friday 1 January)
     # and Isra Mi'raj (Tuesday 5 January): Monday 11 January, not Friday 8 January
     assert from_db(s02.planned_due) == wib(11, 15, 30)
+
+
+def test_another_standard_may_let_sub_steps_extend_their_step(db_session, bureau, tmp_path):
+    """substep_time_policy: extend_step: step 11's sub-steps govern (9 hours from Thursday
+    11:40: 200 minutes on Thursday, then Friday 07:30-11:30 and 13:00-14:40), and the plan
+    runs past the step's own "1 hari"."""
+    changed = tmp_path / "iku.yaml"
+    changed.write_text(IKU_YAML.read_text(encoding="utf-8").replace(
+        "substep_time_policy: fit_to_step", "substep_time_policy: extend_step"),
+        encoding="utf-8")
+    load_standard(db_session, changed)
+    cycle = start(db_session, bureau["c_karo"])
+    items = items_by_code(db_session, cycle.id)
+    assert items["s13"].substep_time_policy == "extend_step"
+    assert from_db(items["s13.a"].planned_due) == wib(18, 13, 40, month=2)  # its own 1 jam
+    assert from_db(items["s13.g"].planned_due) == wib(19, 14, 40, month=2)
+    assert from_db(items["s13"].planned_due) == wib(19, 14, 40, month=2)
+    assert from_db(items["s14"].planned_due) == wib(22, 8, 40, month=2)
+    assert from_db(cycle.planned_end) == wib(24, 8, 40, month=2)

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from app.models.cycles import OPEN_STATUSES, WorkItem, WorkItemStatus
-from app.services.cycles.timing import clock_duration, extended_due, own_duration
+from app.services.cycles.timing import clock_duration, extended_due
 from app.services.working_time import Duration, Schedule, add_duration, working_minutes_between
 
 UTC = dt.UTC
