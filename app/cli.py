@@ -119,6 +119,44 @@ def due_command(start, duration) -> None:
         _fail(exc)
 
 
+@iku.command("plan")
+@click.argument("start")
+@click.option("--standard", "standard_code", default=None,
+              help="Code of the standard (default: the only one in force).")
+def plan_command(start, standard_code) -> None:
+    """Print the plan of a cycle started at START (ISO 8601; without an offset, WIB): one line
+    per step (number 1-15, printed label, title, planned start, planned due), then the end.
+    Uses the standard in force and the office hours and holidays in the database."""
+    import datetime as dt
+
+    from app.extensions import db
+    from app.services import cycles, standards
+    from app.services.cycles.errors import CycleError
+
+    try:
+        begin = dt.datetime.fromisoformat(start)
+    except ValueError as exc:
+        _fail(exc)
+    in_force = standards.current_standards(db.session)
+    if standard_code is not None:
+        chosen = [s for s in in_force if s.code == standard_code]
+    else:
+        chosen = in_force if len(in_force) == 1 else []
+    if not chosen:
+        codes = ", ".join(s.code for s in in_force) or "-"
+        what = f"Standar '{standard_code}' belum dimuat" if standard_code else "Pilih standar"
+        _fail(click.UsageError(f"{what}; gunakan --standard (dimuat: {codes})."))
+    try:
+        plan = cycles.plan_preview(db.session, chosen[0], begin)
+    except (CycleError, ValueError) as exc:
+        _fail(exc)
+    for step in plan.steps:
+        due = step.due.isoformat() if step.due else "tanpa tenggat"
+        click.echo("\t".join((str(step.sequence), step.label, step.title,
+                              step.start.isoformat(), due)))
+    click.echo(f"selesai: {plan.end.isoformat()}")
+
+
 @iku.command("sync-holidays")
 @click.argument("years", nargs=-1, type=int)
 def sync_holidays_command(years) -> None:

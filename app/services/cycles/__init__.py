@@ -7,6 +7,7 @@ the outermost service layer, does `now` default to the real clock):
 - cancel_cycle(session, user, cycle_id, *, reason, now=None) -> Cycle
 - start_item / complete_item / return_item / pause_item / resume_item / reassign_item
   (session, user, item_id, ...) -> WorkItem
+- plan_preview(session, standard, start) -> PlanPreview (the plan, before starting a cycle)
 - scan_sla(session, now) -> ScanResult               (cron: `flask iku sla-scan`)
 - my_tasks(session, user, now) -> MyTasks            ("Tugas saya")
 - sla_board(session, now, filters) -> SlaBoard       (all open items by SLA status)
@@ -39,7 +40,6 @@ from app.models.cycles import (
     WorkItem,
     WorkItemStatus,
 )
-from app.models.org import OrgUnit
 from app.models.standards import ServiceStandard
 from app.services.calendar import load_schedule
 from app.services.cycles import rules
@@ -51,15 +51,15 @@ from app.services.cycles.action import (
     real_now,
 )
 from app.services.cycles.action import attachments_dir as default_attachments_dir
-from app.services.cycles.build import Builder, UnitRoute, lead_section, to_items
+from app.services.cycles.build import Builder, lead_section, to_items, units_concerned
 from app.services.cycles.errors import (
     CycleCodeTakenError,
     CycleReasonUnknownError,
     CycleStandardMissingError,
-    CycleUnitsEmptyError,
 )
 from app.services.cycles.flow import Flow, Tree, to_db
 from app.services.cycles.people import Directory
+from app.services.cycles.plan import PlannedStep, PlanPreview, plan_preview
 from app.services.cycles.queries import cycle_overview, my_tasks, sla_board
 from app.services.cycles.rules import Attachment
 from app.services.cycles.scan import mark_reminders_read, my_reminders, scan_sla
@@ -69,7 +69,8 @@ from app.services.working_time import Schedule
 
 __all__ = [
     "Attachment", "cancel_cycle", "complete_item", "cycle_overview", "cycle_reasons",
-    "mark_reminders_read", "my_reminders", "my_tasks", "pause_item", "reassign_item",
+    "PlanPreview", "PlannedStep", "mark_reminders_read", "my_reminders", "my_tasks",
+    "pause_item", "plan_preview", "reassign_item",
     "resume_item", "return_item", "scan_sla", "sla_board", "start_cycle", "start_item",
 ]  # fmt: skip
 
@@ -80,23 +81,6 @@ def cycle_reasons(standard: ServiceStandard) -> list[dict]:
     """The reasons a cycle of this standard may be started for ({code, text}), from its data."""
     return list(standard.content.get("requirements", {}).get("user", {})
                 .get("proposal_reasons", []))
-
-
-def _units(session: Session, content: dict, directory: Directory,
-           unit_ids: Iterable[int] | None) -> list[UnitRoute]:
-    query = select(OrgUnit).where(OrgUnit.active.is_(True))
-    wanted = None if unit_ids is None else set(unit_ids)
-    if wanted is not None:
-        query = query.where(OrgUnit.id.in_(wanted))
-    units = session.scalars(query).all()
-    if wanted is not None and len(units) != len(wanted):
-        raise CycleUnitsEmptyError("Sebagian unit yang dipilih tidak ada atau tidak aktif.")
-    if not units:
-        raise CycleUnitsEmptyError("Tidak ada unit aktif yang dapat diikutsertakan dalam siklus.")
-    listed = [u["code"] for b in content["scope"]["executors"]["bagian"] for u in b["units"]]
-    order = {code: i for i, code in enumerate(listed)}
-    units = sorted(units, key=lambda u: (order.get(u.code, len(order)), u.code))
-    return [UnitRoute(u.id, u.code, u.name, directory.bagian_of(u.section_id)) for u in units]
 
 
 def start_cycle(
@@ -124,7 +108,7 @@ def start_cycle(
         raise CycleReasonUnknownError(f"Alasan '{reason}' tidak dikenal. Pilihan: {choices}.")
     if session.scalar(select(Cycle.id).where(Cycle.code == code)) is not None:
         raise CycleCodeTakenError(f"Kode siklus {code} sudah dipakai.")
-    units = _units(session, content, directory, unit_ids)
+    units = units_concerned(session, content, directory, unit_ids)
     lead = lead_section(content, directory, units)
     cycle = Cycle(
         code=code, title=title or f"{content.get('short_title') or standard.title} {period}",

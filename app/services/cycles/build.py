@@ -23,9 +23,15 @@ Routing decisions (each one generic, driven by the standard's data and the org t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.models.cycles import WorkItem, WorkItemKind, WorkItemStatus
+from app.models.org import OrgUnit
+from app.services.cycles.errors import CycleUnitsEmptyError
 from app.services.cycles.people import Directory, Person
 from app.services.standards_schema.validate import SERVING
 
@@ -193,6 +199,24 @@ def _displays(refs: list[dict]) -> list[str]:
     """Everyone the standard prints for an item ('Kasubbag AK I/AK II', 'Staf AK I/AK II'):
     the first acts, the others take part."""
     return [ref["display"] for ref in refs]
+
+
+def units_concerned(session: Session, content: dict, directory: Directory,
+                    unit_ids: Iterable[int] | None) -> list[UnitRoute]:
+    """The units a cycle concerns (default: every active one), in the standard's order."""
+    query = select(OrgUnit).where(OrgUnit.active.is_(True))
+    wanted = None if unit_ids is None else set(unit_ids)
+    if wanted is not None:
+        query = query.where(OrgUnit.id.in_(wanted))
+    units = session.scalars(query).all()
+    if wanted is not None and len(units) != len(wanted):
+        raise CycleUnitsEmptyError("Sebagian unit yang dipilih tidak ada atau tidak aktif.")
+    if not units:
+        raise CycleUnitsEmptyError("Tidak ada unit aktif yang dapat diikutsertakan dalam siklus.")
+    listed = [u["code"] for b in content["scope"]["executors"]["bagian"] for u in b["units"]]
+    order = {code: i for i, code in enumerate(listed)}
+    units = sorted(units, key=lambda u: (order.get(u.code, len(order)), u.code))
+    return [UnitRoute(u.id, u.code, u.name, directory.bagian_of(u.section_id)) for u in units]
 
 
 def serving_sections(content: dict, directory: Directory, units: list[UnitRoute]) -> list[int]:
