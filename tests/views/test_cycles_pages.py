@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.models.cycles import Cycle, CycleUnit
 from app.models.org import OrgUnit
 from app.services import cycles
+from app.services.standards import current_standard
 from tests.conftest import ROLE_USERS
 from tests.views.test_cycles_support import (  # noqa: F401
     act,
@@ -69,6 +70,38 @@ def test_karo_starts_a_cycle_for_some_units_and_sees_its_planned_end(team, en, d
     assert "Sekretariat Presiden" in page and "Sekretariat Kementerian" in page
     assert "Istana Kepresidenan Bogor" not in page  # not concerned
     assert "Cycle started" in page and "Reorganisasi Setpres" in page
+
+
+def test_start_form_shows_the_plan_before_the_cycle_starts(team, en, db_session):
+    client = en("karo")
+    blank = client.get("/cycle/start").get_data(as_text=True)
+    assert 'name="preview"' in blank and "Preview the plan" in blank
+    assert 'name="start"' not in blank and 'id="plan-preview"' not in blank
+    before = _count(db_session)
+    form = {"standard": "iku", "code": "IKU-2029", "period": "2029", "reason": "periodic",
+            "units": _units(db_session, "SETPRES", "SETKEMEN")}
+    first = cycles.plan_preview(db_session, current_standard(db_session, "iku"),
+                                dt.datetime.now(dt.UTC))
+    page = client.post("/cycle/start", data={**form, "preview": "1"}).get_data(as_text=True)
+    last = cycles.plan_preview(db_session, current_standard(db_session, "iku"),
+                               dt.datetime.now(dt.UTC))
+    assert _count(db_session) == before  # a preview saves nothing
+    assert 'value="IKU-2029"' in page and 'name="start"' in page  # then the user confirms
+    table = page[page.index('id="plan-preview"'):page.index('id="plan-end"')]
+    rows = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)", table)
+    assert [(int(n), label) for n, label, _title in rows] == [
+        (n, label) for n, label in enumerate(
+            ["1", "2", "3", "4", "5", "6", "7", "8", "7", "8", "9", "10", "11", "12", "13"], 1)]
+    assert rows[0][2].strip() == "Pemberian arahan dan penugasan secara berjenjang"
+    for header in ("No.", "Printed number", "Step", "Start", "Due"):
+        assert f"<th>{header}</th>" in table
+    stamps = re.findall(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB", table)
+    assert len(stamps) == 29 and "No deadline" in table  # the Minister (step 10) has no due
+    end = re.search(r'id="plan-end">([^<]*)<', page)[1]
+    assert end in {f"{p.end:%d-%m-%Y %H:%M} WIB" for p in (first, last)}
+    started = client.post("/cycle/start", data={**form, "start": "1"}, follow_redirects=True)
+    cycle = db_session.scalars(select(Cycle).filter_by(code="IKU-2029")).one()
+    assert started.request.path == f"/cycle/{cycle.id}"
 
 
 def test_a_refused_start_shows_the_engines_message_and_saves_nothing(team, en, db_session):

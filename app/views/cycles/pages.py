@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
@@ -60,12 +60,15 @@ class CyclePageView(BaseView):
         units = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
             OrgUnit.active.is_(True)).order_by(OrgUnit.code)).tuples().all()
         form.units.choices = [(unit_id, name) for unit_id, name in units]
+        plan = None
         if not form.is_submitted():
             period = str(dt.date.today().year + 1)
             form.period.data = period
             form.code.data = f"{chosen.code.upper()}-{period}" if chosen else ""
             form.units.data = [unit_id for unit_id, _name in units]
-        elif form.validate():
+        elif form.validate() and "preview" in request.form:
+            plan = self._preview(form, chosen)
+        elif not form.errors:
             cycle_id = self._start(form)
             if cycle_id is not None:
                 return redirect(url_for("CyclePageView.overview", cycle_id=cycle_id))
@@ -73,8 +76,17 @@ class CyclePageView(BaseView):
             for errors in form.errors.values():
                 for error in errors:
                     flash(str(error), "danger")
-        return self.render_template("cycles/start.html", form=form,
+        return self.render_template("cycles/start.html", form=form, plan=plan,
                                     title=gettext("Start a cycle"))
+
+    def _preview(self, form, standard) -> cycles.PlanPreview | None:
+        """The plan the cycle would get if started now: shown before the user confirms."""
+        try:
+            return cycles.plan_preview(db.session, standard, dt.datetime.now(dt.UTC),
+                                       unit_ids=form.units.data)
+        except CycleError as exc:
+            flash(str(exc), "danger")
+            return None
 
     def _start(self, form) -> int | None:
         try:
