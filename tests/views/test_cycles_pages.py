@@ -141,7 +141,7 @@ def test_cycle_page_access_per_role(team, client, login, db_session, username):
 @pytest.fixture
 def worked(team, db_session, tmp_path, app, monkeypatch):
     """A cycle started three weeks ago: step 1 done on time with a note and an attachment,
-    step 2 part a begun, part b sent back once; the rest still planned."""
+    step 2 part a begun and sent back once; the rest still planned."""
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     t0 = ago(days=21)
     cycle = start_cycle(db_session, team, now=t0)
@@ -153,8 +153,8 @@ def worked(team, db_session, tmp_path, app, monkeypatch):
 
 def test_cycle_page_shows_plan_actual_sla_and_history(worked, team, en, db_session):
     finish(db_session, team, worked.id, "s01", at=ago(days=20))
-    act(db_session, team, worked.id, "complete", "s02.b.1", at=ago(days=20))
-    act(db_session, team, worked.id, "return", "s02.b.2", at=ago(days=19),
+    act(db_session, team, worked.id, "complete", "s02.a.1", at=ago(days=20))
+    act(db_session, team, worked.id, "return", "s02.a.2", at=ago(days=19),
         reason="Konsep belum lengkap")
     page = en("kabag").get(f"/cycle/{worked.id}").get_data(as_text=True)
     timeline = page[page.index('id="timeline"'):page.index('id="procedure"')]

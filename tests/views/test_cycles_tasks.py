@@ -111,36 +111,36 @@ def test_a_concurrent_completion_is_a_conflict(team, en, db_session):
     assert notes == ["oleh orang lain"]
 
 
-def _at_s02b2(db_session, team):
+def _at_s02a2(db_session, team):
     cycle = start_cycle(db_session, team)
     finish(db_session, team, cycle.id, "s01")
-    act(db_session, team, cycle.id, "complete", "s02.b.1")
-    return cycle, item(db_session, cycle.id, "s02.b.2")
+    act(db_session, team, cycle.id, "complete", "s02.a.1")
+    return cycle, item(db_session, cycle.id, "s02.a.2")
 
 
 def test_return_needs_a_reason_and_a_confirmation(team, en, db_session):
-    cycle, target = _at_s02b2(db_session, team)
+    cycle, target = _at_s02a2(db_session, team)
     client = en(target.assignee.username)
     page = client.get(f"/tasks/item/{target.id}").get_data(as_text=True)
     assert 'id="form-return"' in page and "Yes, send this item back" in page
     url = f"/tasks/item/{target.id}/return"
     page = _post(client, url, **{"return-reason": "Data kurang"})
     assert "Please tick the box to confirm." in page
-    assert item(db_session, cycle.id, "s02.b.2").status == "ready"
+    assert item(db_session, cycle.id, "s02.a.2").status == "ready"
     page = _post(client, url, **{"return-reason": "", "return-confirm": "y"})
     assert "This field is required." in page or "Alasan pengembalian wajib diisi." in page
     page = _post(client, url, **{"return-reason": "Data kurang", "return-confirm": "y"})
     assert "The item was sent back." in page
-    assert item(db_session, cycle.id, "s02.b.2").status == "waiting"
-    assert item(db_session, cycle.id, "s02.b.1").status == "ready"
-    first = item(db_session, cycle.id, "s02.b.1")
+    assert item(db_session, cycle.id, "s02.a.2").status == "waiting"
+    assert item(db_session, cycle.id, "s02.a.1").status == "ready"
+    first = item(db_session, cycle.id, "s02.a.1")
     page = _post(en("kasubbag"), f"/tasks/item/{first.id}/return",
                  **{"return-reason": "x", "return-confirm": "y"})
     assert "tidak mempunyai sub-langkah sebelumnya" in page
 
 
 def test_pause_and_resume_stop_and_restart_the_clock(team, en, db_session):
-    cycle, target = _at_s02b2(db_session, team)
+    cycle, target = _at_s02a2(db_session, team)
     client = en(target.assignee.username)
     page = _post(client, f"/tasks/item/{target.id}/pause", **{"pause-reason": ""})
     assert "This field is required." in page or "Alasan penjedaan wajib diisi." in page
@@ -153,7 +153,7 @@ def test_pause_and_resume_stop_and_restart_the_clock(team, en, db_session):
     page = _post(client, f"/tasks/item/{target.id}/resume", **{
         "resume-next": "/tasks/"})
     assert "The item is resumed; its clock runs again." in page
-    assert item(db_session, cycle.id, "s02.b.2").status == "ready"
+    assert item(db_session, cycle.id, "s02.a.2").status == "ready"
     events = db_session.scalars(select(WorkEvent.action).filter_by(item_id=target.id)
                                 .order_by(WorkEvent.id)).all()
     assert events == ["pause", "resume"]
@@ -173,7 +173,7 @@ def test_quick_start_from_the_list_comes_back_to_the_list(team, en, db_session):
 
 
 def test_reassign_offers_eligible_people_and_records_it(team, en, db_session):
-    cycle, target = _at_s02b2(db_session, team)
+    cycle, target = _at_s02a2(db_session, team)
     other = "staf1b" if target.assignee.username == "staf" else "staf"
     page = en("kasubbag").get(f"/tasks/item/{target.id}").get_data(as_text=True)
     form = page[page.index('id="form-reassign"'):page.index("</form>", page.index(
@@ -189,7 +189,7 @@ def test_reassign_offers_eligible_people_and_records_it(team, en, db_session):
         "reassign-version": str(target.version_id)})
     assert "The item was reassigned." in page
     assert re.search(r'id="item-assignee">[^<]*' + other.title(), page, re.I)
-    assert item(db_session, cycle.id, "s02.b.2").assignee_user_id == team[other].id
+    assert item(db_session, cycle.id, "s02.a.2").assignee_user_id == team[other].id
     # staff have no reassign form, and posting it is refused
     assert 'id="form-reassign"' not in en("staf").get(
         f"/tasks/item/{target.id}").get_data(as_text=True)

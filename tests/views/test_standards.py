@@ -89,8 +89,8 @@ def test_admin_sees_versions_and_loader_warnings(client, login, published):
     assert listing.status_code == 200
     assert published.title in _text(listing)
     show = _text(client.get(f"/servicestandardview/show/{published.id}"))
-    assert "Langkah 11 (s13): jumlah waktu sub-langkah 9 jam" in show
-    assert "Langkah 8 (s10) tidak mempunyai standar waktu" in show
+    assert "Langkah 13 (11): waktu sub-langkah berjumlah 9 jam kerja" in show
+    assert "Langkah 10 (8) tidak mempunyai standar waktu" in show
 
 
 def test_versions_are_read_only(client, login, published):
