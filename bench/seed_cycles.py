@@ -170,6 +170,7 @@ def make_templates(session, users: dict, rnd: random.Random) -> list[dict]:
 CYCLE_COLS = ["title", "period", "reason", "reason_note", "standard_id", "lead_section_id",
               "started_by_id"]
 ITEM_COPY = ["position", "depth", "code", "step_code", "label", "title", "kind", "parallel",
+             "substep_time_policy",
              "is_leaf", "actor_code", "actor_kind", "actor_name", "on_behalf_of", "section_id",
              "org_unit_id", "assignee_user_id", "duration_value", "duration_unit", "time_text",
              "relative_deadline", "documents", "participants", "allowed_minutes",
