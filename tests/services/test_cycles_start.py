@@ -22,6 +22,7 @@ from app.services.standards import current_standard, load_standard
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,
     T0,
+    Runner,
     bureau_fixture,
     items_by_code,
     wib,
@@ -240,3 +241,17 @@ def test_another_standard_may_let_sub_steps_extend_their_step(db_session, bureau
     assert from_db(items["s13"].planned_due) == wib(19, 14, 40, month=2)
     assert from_db(items["s14"].planned_due) == wib(22, 8, 40, month=2)
     assert from_db(cycle.planned_end) == wib(24, 8, 40, month=2)
+
+
+def test_a_standard_may_still_run_a_steps_parts_side_by_side(db_session, bureau, tmp_path):
+    """`parallel: true` stays part of the standard's language (IKU's step 2 no longer uses it)."""
+    changed = tmp_path / "iku.yaml"
+    old = "duration: {value: 1, unit: minggu}\n"
+    changed.write_text(IKU_YAML.read_text(encoding="utf-8").replace(
+        old, old + "    parallel: true\n", 1), encoding="utf-8")
+    load_standard(db_session, changed)
+    cycle = start(db_session, bureau["c_karo"])
+    Runner(db_session, cycle.id, bureau).finish("s01", wib(4, 8, 20))
+    items = items_by_code(db_session, cycle.id)
+    assert items["s02"].parallel
+    assert {items[f"s02.{p}.1"].status for p in "abc"} == {"ready"}
