@@ -110,14 +110,20 @@ def test_pause_freezes_the_sla(run):
 
 def test_my_tasks(run, bureau):
     tasks = cycles.my_tasks(run.session, bureau["c_karo"], wib(4, 8, 10), schedule=SCHEDULE)
-    assert [r.code for r in tasks.due_soon] == ["s01.a"] and not tasks.overdue
-    assert tasks.due_soon[0].due_at == wib(4, 8, 30) and tasks.due_soon[0].cycle_code == "IKU-S"
+    # 10 of 30 minutes used: on track, though less than a working day is left
+    on_track = tasks.groups[SlaStatus.ON_TRACK]
+    assert [r.code for r in on_track] == ["s01.a"] and not tasks.overdue and not tasks.at_risk
+    assert on_track[0].due_at == wib(4, 8, 30) and on_track[0].cycle_code == "IKU-S"
+    assert str(on_track[0].ref) == "Langkah 1 a"
+    assert [r.code for r in cycles.my_tasks(run.session, bureau["c_karo"], wib(4, 8, 25),
+                                            schedule=SCHEDULE).at_risk] == ["s01.a"]
     run.finish("s01", wib(4, 8, 20))
     kasubbag = bureau["c_ppk1"]
     early = cycles.my_tasks(run.session, kasubbag, wib(4, 9), schedule=SCHEDULE)
-    assert [r.code for r in early.other] == ["s02.a.1", "s02.b.1", "s02.c.1"]
+    assert [r.code for r in early.groups[SlaStatus.ON_TRACK]] == ["s02.a.1", "s02.b.1",
+                                                                  "s02.c.1"]
     late_week = cycles.my_tasks(run.session, kasubbag, wib(8, 15), schedule=SCHEDULE)
-    assert len(late_week.due_soon) == 3 and late_week.due_soon[0].sla.status == "at_risk"
+    assert len(late_week.at_risk) == 3 and late_week.at_risk[0].sla.status == "at_risk"
     overdue = cycles.my_tasks(run.session, kasubbag, wib(11, 9), schedule=SCHEDULE)
     assert len(overdue.overdue) == 3
     assert cycles.my_tasks(run.session, bureau["pengguna1"], wib(4, 9), schedule=SCHEDULE
@@ -147,8 +153,11 @@ def test_sla_board_groups_and_filters(run, bureau):
 def test_overview_shows_what_the_standard_gets_wrong(run):
     overview = cycles.cycle_overview(run.session, run.cycle_id, wib(4, 8, 5), schedule=SCHEDULE)
     assert overview.reason_text == "Penyusunan IKU berkala sesuai periode perencanaan"
-    assert any(w.startswith("s13.g: tenggat rencana melewati") for w in overview.warnings)
-    assert any(w.startswith("s06@SETKEMEN: belum ada pelaksana") for w in overview.warnings)
+    assert not any("s13" in w or "s06" in w for w in overview.warnings)
+    assert any(w.startswith("Langkah 13 (11) g: tenggat rencana melewati tenggat Langkah 13 "
+                            "(11) (waktu") for w in overview.warnings), overview.warnings
+    assert ("Langkah 6 — Sekretariat Kementerian: belum ada pelaksana yang ditugaskan."
+            in overview.warnings)
     assert len(overview.units) == 13 and overview.units[0][0] == "SETPRES"
     s02 = overview.steps[1]
     assert [c.code for c in s02.children] == ["s02.a", "s02.b", "s02.c"]

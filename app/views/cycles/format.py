@@ -65,6 +65,7 @@ KIND_LABELS = {
     WorkItemKind.UNIT: _l("Unit share"),
 }  # fmt: skip
 REMINDER_LABELS = {ReminderKind.AT_RISK: _l("At risk"), ReminderKind.OVERDUE: _l("Overdue")}
+STEP_WORD = _l("Step")
 HOURS_MINUTES = _l("%(sign)s%(h)d h %(m)02d min")
 MINUTES = _l("%(sign)s%(m)d min")
 
@@ -94,6 +95,12 @@ def label(mapping: dict, value) -> str:
 
 def sla_label(status) -> str:
     return label(SLA_LABELS, status)
+
+
+def item_name(ref) -> str:
+    """How a reader names an item (app.services.cycles.naming.ItemRef), in the page's
+    language: "Langkah 9 (7) a", never its code. Pages, lists, exports and reminders alike."""
+    return ref.text(_translated(STEP_WORD)) if ref is not None else "–"
 
 
 def work_time(minutes: float | None) -> str:
@@ -150,6 +157,7 @@ def register_filters(app) -> None:
         "iku_action": lambda s: label(ACTION_LABELS, s),
         "iku_kind": lambda s: label(KIND_LABELS, s),
         "iku_reminder": lambda s: label(REMINDER_LABELS, s),
+        "iku_name": item_name,
     })
 
 
@@ -163,7 +171,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class TimelineRow:
-    label: str
+    label: str  # the step's number as readers know it: "9 (7)"
     title: str
     sla: str
     planned: Bar | None
@@ -215,8 +223,8 @@ def timeline(overview, now: dt.datetime, ticks: int = 6) -> Timeline:
                 begin = node.forecast_end - planned_length
             forecast = bar(begin, node.forecast_end,
                            gettext("Forecast end: %(t)s", t=when(node.forecast_end)))
-        rows.append(TimelineRow(node.label, node.title, node.sla.status, planned, actual,
-                                forecast))
+        rows.append(TimelineRow(node.ref.short if node.ref else node.label, node.title,
+                                node.sla.status, planned, actual, forecast))
     marks = [(round(i * 100 / (ticks - 1), 2), f"{start + (end - start) * i / (ticks - 1):%d-%m}")
              for i in range(ticks)]
     return Timeline(rows, marks, round(pos(now), 2) if active and start <= now <= end else None,
