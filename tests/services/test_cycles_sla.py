@@ -218,3 +218,38 @@ def test_reminders_are_listed_and_marked_read(run, bureau):
     assert cycles.my_reminders(run.session, karo) == []
     assert cycles.my_reminders(run.session, karo, unread_only=False)[0].read_at == wib(4, 9)
     assert scan(run, wib(4, 9, 30)).reminders_created == 0  # read, still not sent twice
+
+
+def _nodes(nodes):
+    for node in nodes:
+        yield node
+        yield from _nodes(node.children)
+
+
+def test_a_forecast_never_ends_before_the_planned_start(run):
+    """Three steps done in minutes: step 4 is handed over a week early (its real due rules it),
+    the steps after it are forecast in their planned slots, not before them."""
+    for code, minute in (("s01", 5), ("s02", 10), ("s03", 15)):
+        run.finish(code, wib(4, 8, minute))
+    overview = cycles.cycle_overview(run.session, run.cycle_id, wib(4, 8, 20), schedule=SCHEDULE)
+    step4 = overview.steps[3]
+    assert step4.ready_at == wib(4, 8, 15) and step4.planned_start == wib(13, 8, 30)
+    # items sharing step 4's clock end at its due, not "now" nor the moment they are reached
+    assert [n.forecast_end for n in _nodes([step4])] == [step4.due_at] * 4
+    waiting = [n for n in _nodes(overview.steps[4:])]
+    assert waiting and all(n.ready_at is None for n in waiting)
+    for node in waiting:
+        assert node.forecast_end >= node.planned_start, (node.code, node.forecast_end)
+        assert node.planned_due is None or node.forecast_end >= node.planned_due, node.code
+    assert overview.forecast_end == overview.planned_end
+    assert overview.sla.status == SlaStatus.ON_TRACK
+
+
+def test_a_late_cycle_is_forecast_from_what_happened(run):
+    run.finish("s01", wib(4, 8, 20))
+    overview = cycles.cycle_overview(run.session, run.cycle_id, wib(12, 9), schedule=SCHEDULE)
+    step2 = overview.steps[1]
+    assert step2.sla.status == SlaStatus.OVERDUE and step2.forecast_end == wib(12, 9)
+    assert overview.forecast_end > overview.planned_end
+    for node in _nodes(overview.steps[2:]):
+        assert node.forecast_end >= node.planned_start

@@ -14,8 +14,9 @@ sibling's end, or its parent's start when parallel), a timed item ends at its du
 one when its children end. The plan (fixed at the start) assumes nothing has happened; the
 forecast keeps what has: done items end when they did, open ones at their due, their own or
 the one they share with their step (now, if that has passed); items still waiting start after
-what precedes them, but never before their planned start: a forecast promises nothing earlier
-than the plan, so no forecast ends before the planned start of work not yet handed over.
+what precedes them, but never before their planned start unless their part of the procedure is
+under way (then its real clock rules): a forecast promises nothing earlier than the plan, so no
+forecast ends before the planned start of work not yet handed over.
 
 Grouping: every page that heads rows by SLA (Tugas saya, the home page, the SLA board) groups
 with group_by_sla, so a row always sits under the heading of the status it shows.
@@ -148,7 +149,7 @@ class Planner:
             own = from_db(item.due_at) if has_own_clock(item) else None
         else:
             begin = first_working_moment(start, self.schedule)
-            if forecast and item.planned_start is not None:
+            if forecast and item.planned_start is not None and not self.under_way(item):
                 begin = max(begin, from_db(item.planned_start))
             own = self.own_due(item, begin)
         due = own or inherited
@@ -167,6 +168,12 @@ class Planner:
             end = max(end, self.now)
         self.result[id(item)] = Planned(begin, due, end)
         return end
+
+    def under_way(self, item: WorkItem) -> bool:
+        """Whether the item's part of the procedure was handed over already: then it runs on
+        that part's real clock, not on the plan's slots."""
+        parent = self.tree.parent(item)
+        return parent is not None and parent.status in OPEN_STATUSES
 
     def own_due(self, item: WorkItem, begin: dt.datetime) -> dt.datetime | None:
         options = []
