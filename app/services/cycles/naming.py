@@ -7,7 +7,7 @@ its sub-steps (and "sesi n" of a repeated step); a Bagian's or a unit's share ad
 it is: "Langkah 2 a 7) — Bagian AK I", "Langkah 6 — Sekretariat Militer Presiden".
 
 Pure: works on WorkItem rows or any rows with the same attributes (id, parent_id, cycle_id,
-position, label, kind, actor_name), so a page names its items from columns it already loads,
+position, label, kind, actor_name, code), so a page names its items from columns it already loads,
 or with one query (load_family).
 """
 
@@ -66,6 +66,7 @@ class Family:
 
     def __init__(self, rows):
         self.by_id = {row.id: row for row in rows}
+        self.id_of = {row.code: row.id for row in self.by_id.values()}
         steps = sorted((r for r in self.by_id.values() if r.parent_id is None),
                        key=lambda r: (r.cycle_id, r.position))
         self.sequence: dict[int, int] = {}
@@ -100,7 +101,7 @@ class Family:
 
 
 FAMILY_COLUMNS = (WorkItem.id, WorkItem.parent_id, WorkItem.cycle_id, WorkItem.position,
-                  WorkItem.label, WorkItem.kind, WorkItem.actor_name)
+                  WorkItem.label, WorkItem.kind, WorkItem.actor_name, WorkItem.code)
 
 
 def load_family(session: Session, items) -> Family:

@@ -25,11 +25,10 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
 from app.services.calendar import load_schedule
-from app.services.cycles import cycle_reasons
-from app.services.cycles.naming import load_cycle_family
 from app.services.cycles.sla import item_sla
 from app.views.base import BaseModelView, display_value
 from app.views.cycles import format as fmt
+from app.views.cycles.display import details_text, item_name, reason_text
 from app.views.datamodel import IkuSQLAInterface
 
 
@@ -62,29 +61,6 @@ def _schedule():
 
 def _sla_of(item: WorkItem) -> str:
     return fmt.sla_label(item_sla(item, dt.datetime.now(dt.UTC), _schedule()).status)
-
-
-def _family(cycle_id: int):
-    """The names of one cycle's items, loaded once per request (a list page shows a few
-    cycles' items, an export the same)."""
-    if "iku_families" not in g:
-        g.iku_families = {}
-    if cycle_id not in g.iku_families:
-        g.iku_families[cycle_id] = load_cycle_family(db.session, cycle_id)
-    return g.iku_families[cycle_id]
-
-
-def _item_name(item: WorkItem | None) -> str:
-    """"Langkah 6 — Sekretariat Militer Presiden", never `s06@SETMILPRES`."""
-    if item is None:
-        return ""
-    return fmt.item_name(_family(item.cycle_id).ref(item.id))
-
-
-def _reason_text(cycle: Cycle) -> str:
-    """The reason as the standard words it, not its code ("periodic")."""
-    texts = {r["code"]: r["text"] for r in cycle_reasons(cycle.standard)}
-    return texts.get(cycle.reason, cycle.reason)
 
 
 def _labelled(column: str, mapping):
@@ -153,7 +129,7 @@ class CycleView(ChoiceSearchMixin, BaseModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS),
-                 reason=_reason_text)
+                 reason=reason_text)
 
     @expose("/show/<pk>")
     @has_access
@@ -192,7 +168,7 @@ class WorkItemView(ChoiceSearchMixin, BaseModelView):
         super().__init__(**kwargs)
         _display(self, sla=_sla_of, status=_labelled("status", fmt.ITEM_STATUS_LABELS),
                  kind=_labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code,
-                 code=_item_name)
+                 code=item_name)
 
     @expose("/show/<pk>")
     @has_access
@@ -234,7 +210,7 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
         super().__init__(**kwargs)
         _display(self, cycle_code=self._cycle_code,
                  action=_labelled("action", fmt.ACTION_LABELS),
-                 item=lambda event: _item_name(event.item))
+                 item=lambda event: item_name(event.item), details=details_text)
 
     @staticmethod
     def _cycle_code(event: WorkEvent) -> str:
