@@ -99,6 +99,8 @@ def test_no_internal_code_reaches_a_reader(at_step6, en, db_session):
     text = visible(cycle_page)
     assert not CODE.findall(text), CODE.findall(text)[:5]
     assert "Step 6 — Sekretariat Militer Presiden: belum ada pelaksana" not in text  # assigned
+    assert re.search(r'id="cycle-standard">Standar Pelayanan Pengoordinasian Penyusunan '
+                     r"Indikator Kinerja Utama [^<]*, version 1<", cycle_page)
     warnings = visible(cycle_page[cycle_page.index('id="cycle-warnings"'):])
     assert "Langkah 6 — Sekretariat Kementerian: belum ada pelaksana yang ditugaskan." in warnings
     share = item(db_session, at_step6.id, "s06@SETMILPRES")

@@ -240,6 +240,7 @@ class CycleOverview:
     steps: list[NodeView]
     events: list[EventRow]
     warnings: list[str]
+    standard_title: str | None = None
 
 
 def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = None, *,
@@ -313,6 +314,7 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
         [views[s.id] for s in tree.steps],
         [_event_row(e, tree, schedule, names, family) for e in events],
         _warnings(tree, family),
+        cycle.standard.title,
     )
 
 
