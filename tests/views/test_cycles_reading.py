@@ -183,3 +183,14 @@ def test_send_back_is_not_offered_where_nothing_comes_before(team, en, db_sessio
     second = item(db_session, cycle.id, "s01.b")
     page = en("kabag").get(f"/tasks/item/{second.id}").get_data(as_text=True)
     assert 'id="form-return"' in page
+
+
+def test_public_standard_table_numbers_steps_by_sequence(client, db_session):
+    from pathlib import Path
+
+    from app.services.standards import load_standard
+
+    load_standard(db_session, Path(__file__).resolve().parents[2] / "app/standards/iku.yaml")
+    page = client.get("/standar/").get_data(as_text=True)
+    numbers = re.findall(r'<td><a href="#s\d\d">([^<]+)</a></td>', page)
+    assert numbers[7:11] == ["8", "9 (7)", "10 (8)", "11 (9)"] and len(numbers) == 15

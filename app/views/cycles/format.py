@@ -22,6 +22,7 @@ from app.models.cycles import (
     WorkItemKind,
     WorkItemStatus,
 )
+from app.services.cycles.naming import step_number
 from app.services.working_time import DEFAULT_TZ
 
 ZONE = ZoneInfo(DEFAULT_TZ)
@@ -149,6 +150,7 @@ def can(permission: str, view: str) -> bool:
 
 def register_filters(app) -> None:
     app.jinja_env.globals["iku_can"] = can
+    app.jinja_env.globals["iku_step_number"] = step_number
     app.jinja_env.filters.update({
         "iku_when": when, "iku_work_time": work_time, "iku_percent": percent,
         "iku_sla": sla_label, "iku_sla_class": lambda s: SLA_CLASSES.get(s, "default"),
