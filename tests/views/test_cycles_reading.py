@@ -109,7 +109,7 @@ def test_no_internal_code_reaches_a_reader(at_step6, en, db_session):
     assert not CODE.findall(visible(page))
     history = item(db_session, at_step6.id, "s05#2.c")
     page = client.get(f"/tasks/item/{history.id}").get_data(as_text=True)
-    assert "Step 5 sesi 2 c" in visible(page) and not CODE.findall(visible(page))
+    assert "Step 5 session 2 c" in visible(page) and not CODE.findall(visible(page))
     for url in ("/tasks/", "/sla/", "/workitemview/list/", "/workeventview/list/",
                 "/cycleview/list/"):
         text = visible(client.get(url).get_data(as_text=True))
@@ -121,7 +121,7 @@ def test_no_internal_code_reaches_a_reader(at_step6, en, db_session):
         assert not [c for c in cells if CODE.fullmatch(c)], url
         assert "periodic" not in cells, url
     events = visible(client.get("/workeventview/list/").get_data(as_text=True))
-    assert "Step 5 sesi 2 c" in events
+    assert "Step 5 session 2 c" in events
 
 
 def test_event_details_in_words(team, en, db_session):

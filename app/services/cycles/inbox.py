@@ -53,7 +53,7 @@ class ItemDetail:
     kind: str
     status: str
     is_leaf: bool
-    path: list[tuple[str, str]]  # (label, title) of the ancestors, step first
+    path: list[tuple[ItemRef, str]]  # (name, title) of the ancestors, step first
     actor_name: str | None
     on_behalf_of: str | None
     participants: list[str]
@@ -95,7 +95,7 @@ def item_detail(session: Session, item_id: int, now: dt.datetime | None = None, 
     names = Family(rows)
     path, parent = [], item.parent_id
     while parent is not None and parent in family:
-        path.insert(0, (names.ref(parent).short, family[parent].title))
+        path.insert(0, (names.ref(parent), family[parent].title))
         parent = family[parent].parent_id
     events = session.scalars(
         select(WorkEvent).where(WorkEvent.item_id == item.id)

@@ -33,32 +33,49 @@ def step_number(sequence: int, printed: str | None) -> str:
     return f"{sequence} ({printed})"
 
 
+Label = tuple[bool, str]  # (a session of a repeated step?, the printed label)
+
+
 @dataclass(frozen=True)
 class ItemRef:
-    """A reader's reference to an item: `text()` in full, `short` for a row of the tree."""
+    """A reader's reference to an item: `text()` in full, `short_text()` for a row of the tree.
+    The words ("Langkah", "sesi") are parameters so that a page can pass them translated."""
 
     step: str  # the step's number, "9 (7)"
-    path: tuple[str, ...]  # below the step: printed sub-step labels, "sesi 1"
+    path: tuple[Label, ...]  # below the step: sessions and printed sub-step labels
     part: str | None  # whose share: "Bagian AK I", a unit's name
-    short: str  # the step's number, or the item's own label within its parent
+    own: Label | None = None  # the item's own label within its parent (None: the step)
 
-    def text(self, word: str = STEP_WORD) -> str:
-        head = " ".join([f"{word} {self.step}", *self.path])
+    def text(self, word: str = STEP_WORD, session: str = SESSION_WORD) -> str:
+        head = " ".join([f"{word} {self.step}", *(_word(p, session) for p in self.path)])
         return f"{head} — {self.part}" if self.part else head
+
+    def short_text(self, session: str = SESSION_WORD) -> str:
+        if self.own is None:
+            return self.step
+        return _word(self.own, session) if self.own[1] else (self.part or "")
+
+    @property
+    def short(self) -> str:
+        return self.short_text()
 
     def __str__(self) -> str:
         return self.text()
 
 
-def _own(row) -> tuple[str | None, str | None]:
+def _word(label: Label, session: str) -> str:
+    return f"{session} {label[1]}" if label[0] else label[1]
+
+
+def _own(row) -> tuple[Label | None, str | None]:
     """(label within the path, share) of one row by its kind."""
     if row.kind == WorkItemKind.SESSION:
-        return f"{SESSION_WORD} {row.label}", None
+        return (True, row.label), None
     if row.kind == WorkItemKind.BAGIAN:
         return None, f"{BAGIAN_WORD} {row.label}"
     if row.kind == WorkItemKind.UNIT:
         return None, row.actor_name or row.label
-    return row.label, None
+    return (False, row.label), None
 
 
 class Family:
@@ -85,15 +102,15 @@ class Family:
         step = chain[-1]
         number = step_number(self.sequence.get(step.id, 0), step.label)
         if step is row:
-            return ItemRef(number, (), None, number)
+            return ItemRef(number, (), None)
         path, part = [], None
         for node in reversed(chain[:-1]):
             label, share = _own(node)
             if label:
                 path.append(label)
             part = share or part
-        label, share = _own(row)
-        return ItemRef(number, tuple(path), part, label or share or "")
+        label, _share = _own(row)
+        return ItemRef(number, tuple(path), part, label or (False, ""))
 
     def name(self, item_id: int | None, word: str = STEP_WORD) -> str | None:
         found = self.ref(item_id)

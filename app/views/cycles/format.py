@@ -67,6 +67,7 @@ KIND_LABELS = {
 }  # fmt: skip
 REMINDER_LABELS = {ReminderKind.AT_RISK: _l("At risk"), ReminderKind.OVERDUE: _l("Overdue")}
 STEP_WORD = _l("Step")
+SESSION_WORD = _l("session")
 HOURS_MINUTES = _l("%(sign)s%(h)d h %(m)02d min")
 MINUTES = _l("%(sign)s%(m)d min")
 
@@ -101,7 +102,14 @@ def sla_label(status) -> str:
 def item_name(ref) -> str:
     """How a reader names an item (app.services.cycles.naming.ItemRef), in the page's
     language: "Langkah 9 (7) a", never its code. Pages, lists, exports and reminders alike."""
-    return ref.text(_translated(STEP_WORD)) if ref is not None else "–"
+    if ref is None:
+        return "–"
+    return ref.text(_translated(STEP_WORD), _translated(SESSION_WORD))
+
+
+def short_name(ref) -> str:
+    """An item's own number within its parent, for a row of the procedure tree."""
+    return ref.short_text(_translated(SESSION_WORD)) if ref is not None else "–"
 
 
 def work_time(minutes: float | None) -> str:
@@ -159,7 +167,7 @@ def register_filters(app) -> None:
         "iku_action": lambda s: label(ACTION_LABELS, s),
         "iku_kind": lambda s: label(KIND_LABELS, s),
         "iku_reminder": lambda s: label(REMINDER_LABELS, s),
-        "iku_name": item_name,
+        "iku_name": item_name, "iku_short": short_name,
     })
 
 
@@ -225,7 +233,7 @@ def timeline(overview, now: dt.datetime, ticks: int = 6) -> Timeline:
                 begin = node.forecast_end - planned_length
             forecast = bar(begin, node.forecast_end,
                            gettext("Forecast end: %(t)s", t=when(node.forecast_end)))
-        rows.append(TimelineRow(node.ref.short if node.ref else node.label, node.title,
+        rows.append(TimelineRow(short_name(node.ref) if node.ref else node.label, node.title,
                                 node.sla.status, planned, actual, forecast))
     marks = [(round(i * 100 / (ticks - 1), 2), f"{start + (end - start) * i / (ticks - 1):%d-%m}")
              for i in range(ticks)]
