@@ -22,6 +22,7 @@ from tests.views.test_cycles_support import (  # noqa: F401
     item,
     start_cycle,
     team_fixture,
+    visible,
 )
 
 BOARD = {"admin", "karo", "kabag", "auditor"}
@@ -82,7 +83,8 @@ def test_board_csv_export_holds_exactly_the_filtered_board(two_cycles, en):
     assert rows[0][:3] == ["SLA", "Cycle", "Item"] and "Working time used" in rows[0]
     body = rows[1:]
     assert body and {r[0] for r in body} == {"Overdue"} and {r[1] for r in body} == {"IKU-LAMA"}
-    assert "s02.a.1" in {r[2] for r in body}  # parts b and c wait for part a
+    assert "Step 2 a 1)" in {r[2] for r in body}  # parts b and c wait for part a
+    assert {r[3] for r in body} == {"2"} and not any("s02" in cell for r in body for cell in r)
     assert all(r[-1].endswith("%") for r in body)
     everything = _csv(client.get("/sla/export/csv"))
     assert {r[0] for r in everything[1:]} == {"Overdue", "On track"}
@@ -96,13 +98,16 @@ def test_open_items_list_filters_and_exports_with_sla(two_cycles, en, app):
     late, fresh = two_cycles
     client = en("kasubbag")
     page = client.get(f"/workitemview/list/?_flt_0_cycle={late.id}").get_data(as_text=True)
-    assert "s02.a.1" in page and "Overdue" in page and "s01.a" not in page  # done: not open
+    text = visible(page)
+    assert "Step 2 a 1)" in text and "Overdue" in text and "s02" not in text
+    assert "Step 1 a" not in text  # done: not open
     rows = _csv(client.get(f"/workitemview/export/csv?_flt_0_cycle={fresh.id}"))
     header = rows[0]
     assert header[:6] == ["Cycle", "Item", "Title", "Kind", "Status", "SLA"]
     assert {r[5] for r in rows[1:]} == {"On track"}
     assert {r[0] for r in rows[1:]} == {"IKU-BARU"}
-    assert {"s02", "s02.a.1"} <= {r[1] for r in rows[1:]} and "Ready" in {r[4] for r in rows[1:]}
+    assert {"Step 2", "Step 2 a 1)"} <= {r[1] for r in rows[1:]}
+    assert "Ready" in {r[4] for r in rows[1:]}
 
 
 @pytest.mark.parametrize("username", list(ROLE_USERS))
@@ -146,7 +151,8 @@ def test_sla_scan_reminds_once_and_reminders_show(two_cycles, en, db_session, ap
     kasubbag_item = item(db_session, late.id, "s02.a.1")
     client = en("kasubbag")
     page = client.get("/reminders/").get_data(as_text=True)
-    assert 'id="unread-count"' in page and "s02.a.1" in page and "Overdue" in page
+    assert 'id="unread-count"' in page and "Step 2 a 1)" in page and "Overdue" in page
+    assert "s02" not in visible(page)
     assert f'href="/tasks/item/{kasubbag_item.id}"' in page
     assert "IKU-BARU" not in page
     mine = db_session.scalars(select(Reminder).filter_by(user_id=team["kasubbag"].id)).all()
@@ -161,7 +167,7 @@ def test_sla_scan_reminds_once_and_reminders_show(two_cycles, en, db_session, ap
     client.post("/reminders/read", data={"reminder": str(theirs.id)})
     db_session.expire_all()
     assert db_session.get(Reminder, theirs.id).read_at is None
-    assert "s02.a.1" in en("kabag").get("/reminders/").get_data(as_text=True)
+    assert "Step 2 a 1)" in en("kabag").get("/reminders/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username", list(ROLE_USERS))
@@ -179,6 +185,6 @@ def test_open_items_are_searched_by_status_label(team, en, db_session):
     page = client.get("/workitemview/list/").get_data(as_text=True)
     assert 'value=\\"in_progress\\"\\u003eIn progress' in page  # a select, not a text box
     page = client.get("/workitemview/list/?_flt_0_status=paused").get_data(as_text=True)
-    assert "s01.a" in page and "Paused" in page and "s01.b" not in page
+    assert "Step 1 a" in page and "Paused" in page and "Step 1 b" not in page
     rows = _csv(client.get("/workitemview/export/csv?_flt_0_status=paused"))
-    assert [r[1] for r in rows[1:]] == ["s01.a"] and rows[1][4] == "Paused"
+    assert [r[1] for r in rows[1:]] == ["Step 1 a"] and rows[1][4] == "Paused"

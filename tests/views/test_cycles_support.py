@@ -11,6 +11,8 @@ Indonesian catalog says; the engine's own messages are Indonesian.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from flask import current_app
@@ -34,6 +36,12 @@ TEAM = [
     ("kasubbag2", "KASUBBAG", "AK2-PPK", "Kepala Subbagian"),
     ("staf2", "STAF", "AK2-PPK", "Staf"),
 ]
+
+
+def visible(html: str) -> str:
+    """The text a reader sees: no tags, attributes, scripts or styles."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"(?s)<[^>]*>", " ", html)))
 
 
 def ago(**delta) -> dt.datetime:

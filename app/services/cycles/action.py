@@ -51,7 +51,7 @@ class Action:
             .execution_options(populate_existing=True)
         ).all())
         self.item = self.tree.by_id[item_id]
-        rules.check_version(self.item, expected_version)
+        rules.check_version(self.item, expected_version, self.tree)
         self.directory = Directory(session)
         self.person: Person | None = self.directory.person(user.id)
         self.schedule = schedule or load_schedule(session)
@@ -65,7 +65,7 @@ class Action:
     def acting_as(self) -> str | None:
         unit = self.session.get(OrgUnit, self.item.org_unit_id) if self.item.org_unit_id else None
         return rules.acting_as(self.directory, self.item, self.person,
-                               unit.name if unit else None)
+                               unit.name if unit else None, self.tree)
 
     def record(self, action: WorkEventAction, on_behalf_of: str | None = None, **kw) -> WorkItem:
         add_event(self.session, self.cycle, self.item, self.person, action, self.now,

@@ -23,8 +23,10 @@ from app.models.cycles import (
 )
 from app.models.org import IkuUser, OrgUnit, Section, SectionKind
 from app.services.calendar import load_schedule
+from app.services.cycles import rules
 from app.services.cycles.errors import WorkItemNotFoundError
-from app.services.cycles.flow import from_db
+from app.services.cycles.flow import Tree, from_db
+from app.services.cycles.naming import FAMILY_COLUMNS, Family, ItemRef, load_family
 from app.services.cycles.people import Directory, user_name
 from app.services.cycles.queries import EventRow
 from app.services.cycles.sla import Sla, item_sla
@@ -51,7 +53,7 @@ class ItemDetail:
     kind: str
     status: str
     is_leaf: bool
-    path: list[tuple[str, str]]  # (label, title) of the ancestors, step first
+    path: list[tuple[ItemRef, str]]  # (name, title) of the ancestors, step first
     actor_name: str | None
     on_behalf_of: str | None
     participants: list[str]
@@ -70,6 +72,8 @@ class ItemDetail:
     paused_minutes: float
     sla: Sla
     events: list[EventRow]
+    ref: ItemRef | None = None  # how a reader names it: "Langkah 6 — Sekretariat Presiden"
+    can_send_back: bool = False  # something earlier in its chain to return to
 
 
 def item_detail(session: Session, item_id: int, now: dt.datetime | None = None, *,
@@ -84,12 +88,14 @@ def item_detail(session: Session, item_id: int, now: dt.datetime | None = None, 
     ).unique().one_or_none()
     if item is None:
         raise WorkItemNotFoundError("Butir pekerjaan tidak ditemukan.")
-    family = {row.id: row for row in session.execute(
-        select(WorkItem.id, WorkItem.parent_id, WorkItem.label, WorkItem.title)
-        .where(WorkItem.cycle_id == item.cycle_id))}
+    rows = session.execute(
+        select(*FAMILY_COLUMNS, WorkItem.code, WorkItem.title, WorkItem.parallel)
+        .where(WorkItem.cycle_id == item.cycle_id)).all()
+    family = {row.id: row for row in rows}
+    names = Family(rows)
     path, parent = [], item.parent_id
     while parent is not None and parent in family:
-        path.insert(0, (family[parent].label, family[parent].title))
+        path.insert(0, (names.ref(parent), family[parent].title))
         parent = family[parent].parent_id
     events = session.scalars(
         select(WorkEvent).where(WorkEvent.item_id == item.id)
@@ -109,7 +115,8 @@ def item_detail(session: Session, item_id: int, now: dt.datetime | None = None, 
         item_sla(item, now, schedule),
         [EventRow(e.id, _local(e.occurred_at, schedule), e.action, user_name(e.user),
                   e.on_behalf_of, item.code, item.label, e.note, e.attachment_name,
-                  e.attachment_sha256, e.details) for e in events],
+                  e.attachment_sha256, e.details, names.ref(item.id)) for e in events],
+        names.ref(item.id), rules.can_send_back(Tree(rows), family[item.id]),
     )
 
 
@@ -157,6 +164,7 @@ class ReminderRow:
     cycle_id: int
     cycle_code: str
     sla: Sla
+    item_ref: ItemRef | None = None
 
 
 def reminders_for(session: Session, user, now: dt.datetime | None = None, *,
@@ -169,10 +177,11 @@ def reminders_for(session: Session, user, now: dt.datetime | None = None, *,
         .options(joinedload(Reminder.item).joinedload(WorkItem.cycle))
         .order_by(Reminder.read_at.is_not(None), Reminder.created_at.desc(), Reminder.id.desc())
     ).unique().all()
+    names = load_family(session, [r.item for r in rows])
     return [ReminderRow(r.id, r.kind, _local(r.created_at, schedule),
                         _local(r.read_at, schedule), r.item_id, r.item.code, r.item.label,
                         r.item.title, r.item.status, r.cycle_id, r.item.cycle.code,
-                        item_sla(r.item, now, schedule)) for r in rows]
+                        item_sla(r.item, now, schedule), names.ref(r.item_id)) for r in rows]
 
 
 def unread_reminder_count(session: Session, user) -> int:

@@ -25,11 +25,17 @@ from app.models.cycles import (
 from app.models.org import IkuUser
 from app.services.calendar import load_schedule
 from app.services.cycles.flow import Tree, from_db
+from app.services.cycles.naming import Family, ItemRef, load_family
 from app.services.cycles.people import user_name
-from app.services.cycles.sla import Sla, cycle_sla, forecast, item_sla
+from app.services.cycles.sla import (
+    OPEN_ORDER,
+    Sla,
+    cycle_sla,
+    forecast,
+    group_by_sla,
+    item_sla,
+)
 from app.services.working_time import Schedule
-
-DUE_SOON_MINUTES = 450  # one civil-service working day
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -62,20 +68,26 @@ class TaskRow:
     assignee: str | None
     ready_at: dt.datetime | None
     sla: Sla
+    ref: ItemRef | None = None  # how a reader names it (never `code`)
 
     @property
     def due_at(self) -> dt.datetime | None:
         return self.sla.due_at
 
 
-def _row(item: WorkItem, now: dt.datetime, schedule: Schedule) -> TaskRow:
+def _rows(session: Session, items, now: dt.datetime, schedule: Schedule) -> list[TaskRow]:
+    family = load_family(session, items)
+    return [_row(item, now, schedule, family.ref(item.id)) for item in items]
+
+
+def _row(item: WorkItem, now: dt.datetime, schedule: Schedule, ref=None) -> TaskRow:
     return TaskRow(
         item.id, item.version_id, item.cycle_id, item.cycle.code, item.code, item.step_code,
         item.label, item.title, item.kind, item.status, item.actor_name, item.on_behalf_of,
         item.section.name if item.section else None,
         item.org_unit.name if item.org_unit else None, item.assignee_user_id,
         user_name(item.assignee), _local(item.ready_at, schedule),
-        item_sla(item, now, schedule),
+        item_sla(item, now, schedule), ref,
     )
 
 
@@ -92,32 +104,38 @@ def _open_items():
 
 @dataclass(frozen=True)
 class MyTasks:
-    overdue: list[TaskRow]
-    due_soon: list[TaskRow]
-    other: list[TaskRow]
+    """The user's open items under the heading of the SLA status each one shows (see
+    group_by_sla): overdue, at risk, on track, without a deadline."""
+
+    groups: dict[SlaStatus, list[TaskRow]]
+
+    @property
+    def overdue(self) -> list[TaskRow]:
+        return self.groups[SlaStatus.OVERDUE]
+
+    @property
+    def at_risk(self) -> list[TaskRow]:
+        return self.groups[SlaStatus.AT_RISK]
 
     @property
     def all(self) -> list[TaskRow]:
-        return [*self.overdue, *self.due_soon, *self.other]
+        return [row for rows in self.groups.values() for row in rows]
+
+    @property
+    def counts(self) -> dict[SlaStatus, int]:
+        return {status: len(rows) for status, rows in self.groups.items()}
 
 
 def my_tasks(session: Session, user, now: dt.datetime | None = None, *,
              schedule: Schedule | None = None) -> MyTasks:
     """The user's open items, most urgent first: assigned to them, and for a unit's liaison
-    every share of their unit. "Due soon": at risk, or less than a working day left."""
+    every share of their unit."""
     now, schedule = _now(now), schedule or load_schedule(session)
     mine = WorkItem.assignee_user_id == user.id
     if getattr(user, "org_unit_id", None) is not None:
         mine = or_(mine, WorkItem.org_unit_id == user.org_unit_id)
-    rows = [_row(i, now, schedule)
-            for i in session.scalars(_open_items().where(WorkItem.is_leaf, mine)).unique()]
-    overdue = [r for r in rows if r.sla.status == SlaStatus.OVERDUE]
-    soon = [r for r in rows if r not in overdue and (
-        r.sla.status == SlaStatus.AT_RISK
-        or (r.sla.remaining_minutes is not None and r.sla.remaining_minutes <= DUE_SOON_MINUTES)
-    )]
-    other = [r for r in rows if r not in overdue and r not in soon]
-    return MyTasks(overdue, soon, other)
+    items = session.scalars(_open_items().where(WorkItem.is_leaf, mine)).unique().all()
+    return MyTasks(group_by_sla(_rows(session, items, now, schedule)))
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,7 @@ class SlaBoard:
         return {status: len(rows) for status, rows in self.groups.items()}
 
 
-BOARD_ORDER = (SlaStatus.OVERDUE, SlaStatus.AT_RISK, SlaStatus.ON_TRACK, SlaStatus.NO_DEADLINE)
+BOARD_ORDER = OPEN_ORDER
 
 
 def sla_board(session: Session, now: dt.datetime | None = None, filters: dict | None = None, *,
@@ -147,12 +165,9 @@ def sla_board(session: Session, now: dt.datetime | None = None, filters: dict | 
         if filters.get(key) is not None:
             query = query.where(getattr(WorkItem, key) == filters[key])
     wanted = {SlaStatus(s) for s in filters.get("status") or BOARD_ORDER}
-    groups: dict[SlaStatus, list[TaskRow]] = {s: [] for s in BOARD_ORDER if s in wanted}
-    for item in session.scalars(query).unique():
-        row = _row(item, now, schedule)
-        if row.sla.status in groups:
-            groups[row.sla.status].append(row)
-    return SlaBoard(groups)
+    items = session.scalars(query).unique().all()
+    return SlaBoard(group_by_sla(_rows(session, items, now, schedule),
+                                 [s for s in BOARD_ORDER if s in wanted]))
 
 
 @dataclass
@@ -185,6 +200,7 @@ class NodeView:
     paused_minutes: float
     sla: Sla
     children: list[NodeView] = field(default_factory=list)
+    ref: ItemRef | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +216,7 @@ class EventRow:
     attachment_name: str | None
     attachment_sha256: str | None
     details: dict | None
+    item_ref: ItemRef | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +240,7 @@ class CycleOverview:
     steps: list[NodeView]
     events: list[EventRow]
     warnings: list[str]
+    standard_title: str | None = None
 
 
 def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = None, *,
@@ -245,6 +263,7 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
             joinedload(WorkItem.assignee), joinedload(WorkItem.completed_by))
     ).unique().all()
     tree = Tree(list(items))
+    family = Family(tree.items)
     started = from_db(cycle.started_at)
     if cycle.cancelled_at is not None:  # time stopped for a cancelled cycle
         now = min(now, from_db(cycle.cancelled_at))
@@ -265,6 +284,7 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
             planned.end.astimezone(schedule.zone) if planned else _local(item.completed_at,
                                                                          schedule),
             item.paused_minutes or 0.0, item_sla(item, now, schedule),
+            ref=family.ref(item.id),
         )
         if item.parent_id is not None:
             views[item.parent_id].children.append(views[item.id])
@@ -292,8 +312,9 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
         [(u.org_unit.code, u.org_unit.name, u.section.name if u.section else None)
          for u in cycle.units],
         [views[s.id] for s in tree.steps],
-        [_event_row(e, tree, schedule, names) for e in events],
-        _warnings(tree),
+        [_event_row(e, tree, schedule, names, family) for e in events],
+        _warnings(tree, family),
+        cycle.standard.title,
     )
 
 
@@ -302,7 +323,8 @@ EVENT_COLUMNS = (WorkEvent.id, WorkEvent.occurred_at, WorkEvent.action, WorkEven
                  WorkEvent.attachment_name, WorkEvent.attachment_sha256, WorkEvent.details)
 
 
-def _event_row(row, tree: Tree, schedule: Schedule, names: dict) -> EventRow:
+def _event_row(row, tree: Tree, schedule: Schedule, names: dict,
+               family: Family | None = None) -> EventRow:
     """`row`: EVENT_COLUMNS and the user's name columns (what user_name reads), unpacked by
     position: a thousand rows on a big cycle's page, and a Row's named access costs more."""
     (event_id, occurred_at, action, user_id, on_behalf_of, item_id, note, attachment_name,
@@ -312,18 +334,21 @@ def _event_row(row, tree: Tree, schedule: Schedule, names: dict) -> EventRow:
         names[user_id] = user_name(row)
     return EventRow(event_id, _local(occurred_at, schedule), action, names[user_id],
                     on_behalf_of, item.code if item else None, item.label if item else None,
-                    note, attachment_name, attachment_sha256, details)
+                    note, attachment_name, attachment_sha256, details,
+                    family.ref(item_id) if family and item else None)
 
 
-def _warnings(tree: Tree) -> list[str]:
-    """Where the standard contradicts itself or routing found nobody: shown, not hidden."""
+def _warnings(tree: Tree, family: Family) -> list[str]:
+    """Where the standard contradicts itself or routing found nobody: shown, not hidden, and
+    named as a reader names the items ("Langkah 6 — Sekretariat Militer Presiden")."""
     found = []
     for item in tree.items:
         parent = tree.parent(item)
         if (parent is not None and item.planned_due and parent.planned_due
                 and item.duration_value is not None and item.planned_due > parent.planned_due):
-            found.append(f"{item.code}: tenggat rencana melewati tenggat {parent.code} "
-                         "(waktu sub-langkah melebihi waktu langkahnya).")
+            found.append(f"{family.name(item.id)}: tenggat rencana melewati tenggat "
+                         f"{family.name(parent.id)} (waktu sub-langkah melebihi waktu "
+                         "langkahnya).")
         if item.is_leaf and item.assignee_user_id is None and item.status != "done":
-            found.append(f"{item.code}: belum ada pelaksana yang ditugaskan.")
+            found.append(f"{family.name(item.id)}: belum ada pelaksana yang ditugaskan.")
     return found

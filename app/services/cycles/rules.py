@@ -27,6 +27,7 @@ from app.services.cycles.errors import (
     WorkItemStateError,
 )
 from app.services.cycles.flow import Tree, from_db
+from app.services.cycles.naming import Family
 from app.services.cycles.people import Directory, Person
 
 # Roles, not position codes: which FAB roles run cycles is the application's rule, not a
@@ -43,13 +44,22 @@ STATE_WORDS = {
 }
 
 
-def describe(item: WorkItem) -> str:
-    """How a person names an item: 'langkah 7 (s09)', 'sub-langkah 3) (s02.a.3)'."""
+def describe(item: WorkItem, tree: Tree | None = None) -> str:
+    """How a person names an item, never by its code: 'langkah 9 (7)', 'langkah 2 a 3)',
+    'langkah 6 — Sekretariat Presiden' (app.services.cycles.naming). Without the cycle's tree
+    at hand, by what the item itself says."""
+    if tree is not None:
+        return Family(tree.items).name(item.id, word="langkah")
     word = "langkah" if item.kind == WorkItemKind.STEP else {
         WorkItemKind.SESSION: "sesi", WorkItemKind.UNIT: "bagian unit",
         WorkItemKind.BAGIAN: "bagian",
     }.get(item.kind, "sub-langkah")
-    return f"{word} {item.label} ({item.code})"
+    return f"{word} {item.actor_name if item.kind == WorkItemKind.UNIT else item.label}"
+
+
+def _cap(text: str) -> str:
+    """Capitalised at the start only (str.capitalize would lower "Bagian AK I")."""
+    return text[:1].upper() + text[1:]
 
 
 def check_can_start_cycle(person: Person | None) -> None:
@@ -65,10 +75,10 @@ def check_cycle_open(cycle: Cycle) -> None:
         raise CycleClosedError(f"Siklus {cycle.code} {word}; tidak ada yang dapat dicatat lagi.")
 
 
-def check_version(item: WorkItem, expected: int | None) -> None:
+def check_version(item: WorkItem, expected: int | None, tree: Tree | None = None) -> None:
     if expected is not None and expected != item.version_id:
         raise WorkItemConflictError(
-            f"{describe(item).capitalize()} telah diubah oleh pengguna lain sejak Anda "
+            f"{_cap(describe(item, tree))} telah diubah oleh pengguna lain sejak Anda "
             "membukanya. Muat ulang halaman lalu periksa kembali."
         )
 
@@ -76,7 +86,7 @@ def check_version(item: WorkItem, expected: int | None) -> None:
 def check_leaf(tree: Tree, item: WorkItem) -> None:
     if tree.children(item):
         raise WorkItemNotLeafError(
-            f"{describe(item).capitalize()} terdiri dari beberapa bagian; catat pada "
+            f"{_cap(describe(item, tree))} terdiri dari beberapa bagian; catat pada "
             "bagian-bagiannya."
         )
 
@@ -89,23 +99,24 @@ def check_state(tree: Tree, item: WorkItem, allowed: tuple[str, ...], done_by: s
         blocker = tree.blocker(item)
         if blocker is not None:
             raise WorkItemOrderError(
-                f"Belum dapat dicatat: {describe(blocker)} belum selesai "
+                f"Belum dapat dicatat: {describe(blocker, tree)} belum selesai "
                 f"({STATE_WORDS[WorkItemStatus(blocker.status)]})."
             )
-        raise WorkItemOrderError(f"Belum dapat dicatat: {describe(item)} belum tiba gilirannya.")
+        raise WorkItemOrderError(
+            f"Belum dapat dicatat: {describe(item, tree)} belum tiba gilirannya.")
     if item.status == WorkItemStatus.DONE:
         when = from_db(item.completed_at)
         who = f" oleh {done_by}" if done_by else ""
         raise WorkItemStateError(
-            f"{describe(item).capitalize()} sudah diselesaikan{who} pada "
+            f"{_cap(describe(item, tree))} sudah diselesaikan{who} pada "
             f"{when:%d-%m-%Y %H:%M} UTC."
         )
     if item.status == WorkItemStatus.PAUSED:
         raise WorkItemStateError(
-            f"{describe(item).capitalize()} sedang dijeda; lanjutkan terlebih dahulu."
+            f"{_cap(describe(item, tree))} sedang dijeda; lanjutkan terlebih dahulu."
         )
     raise WorkItemStateError(
-        f"{describe(item).capitalize()} {STATE_WORDS[WorkItemStatus(item.status)]}."
+        f"{_cap(describe(item, tree))} {STATE_WORDS[WorkItemStatus(item.status)]}."
     )
 
 
@@ -117,7 +128,7 @@ def check_reason(reason: str | None, what: str) -> str:
 
 
 def acting_as(directory: Directory, item: WorkItem, person: Person | None,
-              unit_name: str | None) -> str | None:
+              unit_name: str | None, tree: Tree | None = None) -> str | None:
     """Who the user records for (None: themself), or refuse. The assignee acts; for a unit's
     share its liaison, or the serving Bagian's staff on its behalf; for an outside actor, any
     pelaksana in the Bagian carrying the chain; an unassigned item, a holder of its position."""
@@ -142,7 +153,7 @@ def acting_as(directory: Directory, item: WorkItem, person: Person | None,
     holder = directory.person(item.assignee_user_id)
     who = holder.name if holder else "pejabat yang ditunjuk"
     raise WorkItemForbiddenError(
-        f"{describe(item).capitalize()} ditugaskan kepada {who}. Anda tidak dapat mencatatnya; "
+        f"{_cap(describe(item, tree))} ditugaskan kepada {who}. Anda tidak dapat mencatatnya; "
         "minta Kepala Bagian atau Kepala Subbagian menugaskan ulang bila perlu."
     )
 
@@ -185,12 +196,22 @@ def check_target(directory: Directory, item: WorkItem, target: Person | None) ->
         )
 
 
+def can_send_back(tree: Tree, item) -> bool:
+    """Whether "send back" has anywhere to go, for the pages to offer it only then: the first
+    sub-step of a step, a step itself and a share of a parallel part have nothing before them."""
+    try:
+        previous_in_chain(tree, item)
+    except WorkItemReturnError:
+        return False
+    return True
+
+
 def previous_in_chain(tree: Tree, item: WorkItem) -> WorkItem:
     parent = tree.parent(item)
     siblings = tree.siblings(item)
     if parent is None or parent.parallel or siblings.index(item) == 0:
         raise WorkItemReturnError(
-            f"{describe(item).capitalize()} tidak mempunyai sub-langkah sebelumnya dalam "
+            f"{_cap(describe(item, tree))} tidak mempunyai sub-langkah sebelumnya dalam "
             "rantainya; tidak ada yang dapat dikembalikan."
         )
     return siblings[siblings.index(item) - 1]

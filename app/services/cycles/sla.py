@@ -12,8 +12,14 @@ come; no_deadline for an open item without any time standard (the Minister's sig
 Plan and forecast use one walk of the tree: an item starts when its chain lets it (previous
 sibling's end, or its parent's start when parallel), a timed item ends at its due, an untimed
 one when its children end. The plan (fixed at the start) assumes nothing has happened; the
-forecast keeps what has: done items end when they did, open ones at their due (now, if that
-has passed), items still waiting are planned from the forecast end of what precedes them.
+forecast keeps what has: done items end when they did, open ones at their due, their own or
+the one they share with their step (now, if that has passed); items still waiting start after
+what precedes them, but never before their planned start unless their part of the procedure is
+under way (then its real clock rules): a forecast promises nothing earlier than the plan, so no
+forecast ends before the planned start of work not yet handed over.
+
+Grouping: every page that heads rows by SLA (Tugas saya, the home page, the SLA board) groups
+with group_by_sla, so a row always sits under the heading of the status it shows.
 """
 
 from __future__ import annotations
@@ -90,6 +96,19 @@ def item_sla(item: WorkItem, now: dt.datetime, schedule: Schedule) -> Sla:
     return Sla(status, local_due, used, allowed)
 
 
+OPEN_ORDER = (SlaStatus.OVERDUE, SlaStatus.AT_RISK, SlaStatus.ON_TRACK, SlaStatus.NO_DEADLINE)
+
+
+def group_by_sla(rows, statuses=OPEN_ORDER) -> dict[SlaStatus, list]:
+    """Open items under the heading of the status each one shows, most urgent first: the one
+    grouping of Tugas saya, the home page and the SLA board. `rows` carry an `sla` (Sla)."""
+    groups: dict[SlaStatus, list] = {SlaStatus(s): [] for s in statuses}
+    for row in rows:
+        if row.sla.status in groups:
+            groups[row.sla.status].append(row)
+    return groups
+
+
 def _used(item: WorkItem, due: dt.datetime, at: dt.datetime, schedule: Schedule) -> float:
     remaining = working_minutes_between(at, due, schedule)
     return max((item.allowed_minutes or 0.0) - remaining, 0.0)
@@ -133,6 +152,8 @@ class Planner:
             own = from_db(item.due_at) if has_own_clock(item) else None
         else:
             begin = first_working_moment(start, self.schedule)
+            if forecast and item.planned_start is not None and not self.under_way(item):
+                begin = max(begin, from_db(item.planned_start))
             own = self.own_due(item, begin)
         if own is not None:
             self.clocks[id(item)] = (
@@ -149,10 +170,18 @@ class Planner:
                 end = self.node(kid, end, due)
         if own is not None:
             end = max(end, own)
+        if forecast and due is not None:  # an item sharing its step's clock ends at that due
+            end = max(end, due)
         if active:
             end = max(end, self.now)
         self.result[id(item)] = Planned(begin, due, end)
         return end
+
+    def under_way(self, item: WorkItem) -> bool:
+        """Whether the item's part of the procedure was handed over already: then it runs on
+        that part's real clock, not on the plan's slots."""
+        parent = self.tree.parent(item)
+        return parent is not None and parent.status in OPEN_STATUSES
 
     def own_due(self, item: WorkItem, begin: dt.datetime) -> dt.datetime | None:
         options = []

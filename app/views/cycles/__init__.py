@@ -28,6 +28,7 @@ from app.services.calendar import load_schedule
 from app.services.cycles.sla import item_sla
 from app.views.base import BaseModelView, display_value
 from app.views.cycles import format as fmt
+from app.views.cycles.display import details_text, item_name, reason_text
 from app.views.datamodel import IkuSQLAInterface
 
 
@@ -127,7 +128,8 @@ class CycleView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS))
+        _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS),
+                 reason=reason_text)
 
     @expose("/show/<pk>")
     @has_access
@@ -165,7 +167,8 @@ class WorkItemView(ChoiceSearchMixin, BaseModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, sla=_sla_of, status=_labelled("status", fmt.ITEM_STATUS_LABELS),
-                 kind=_labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code)
+                 kind=_labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code,
+                 code=item_name)
 
     @expose("/show/<pk>")
     @has_access
@@ -206,7 +209,8 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, cycle_code=self._cycle_code,
-                 action=_labelled("action", fmt.ACTION_LABELS))
+                 action=_labelled("action", fmt.ACTION_LABELS),
+                 item=lambda event: item_name(event.item), details=details_text)
 
     @staticmethod
     def _cycle_code(event: WorkEvent) -> str:

@@ -22,6 +22,7 @@ from app.models.cycles import (
     WorkItemKind,
     WorkItemStatus,
 )
+from app.services.cycles.naming import step_number
 from app.services.working_time import DEFAULT_TZ
 
 ZONE = ZoneInfo(DEFAULT_TZ)
@@ -65,6 +66,8 @@ KIND_LABELS = {
     WorkItemKind.UNIT: _l("Unit share"),
 }  # fmt: skip
 REMINDER_LABELS = {ReminderKind.AT_RISK: _l("At risk"), ReminderKind.OVERDUE: _l("Overdue")}
+STEP_WORD = _l("Step")
+SESSION_WORD = _l("session")
 HOURS_MINUTES = _l("%(sign)s%(h)d h %(m)02d min")
 MINUTES = _l("%(sign)s%(m)d min")
 
@@ -94,6 +97,19 @@ def label(mapping: dict, value) -> str:
 
 def sla_label(status) -> str:
     return label(SLA_LABELS, status)
+
+
+def item_name(ref) -> str:
+    """How a reader names an item (app.services.cycles.naming.ItemRef), in the page's
+    language: "Langkah 9 (7) a", never its code. Pages, lists, exports and reminders alike."""
+    if ref is None:
+        return "–"
+    return ref.text(_translated(STEP_WORD), _translated(SESSION_WORD))
+
+
+def short_name(ref) -> str:
+    """An item's own number within its parent, for a row of the procedure tree."""
+    return ref.short_text(_translated(SESSION_WORD)) if ref is not None else "–"
 
 
 def work_time(minutes: float | None) -> str:
@@ -142,6 +158,7 @@ def can(permission: str, view: str) -> bool:
 
 def register_filters(app) -> None:
     app.jinja_env.globals["iku_can"] = can
+    app.jinja_env.globals["iku_step_number"] = step_number
     app.jinja_env.filters.update({
         "iku_when": when, "iku_work_time": work_time, "iku_percent": percent,
         "iku_sla": sla_label, "iku_sla_class": lambda s: SLA_CLASSES.get(s, "default"),
@@ -150,6 +167,7 @@ def register_filters(app) -> None:
         "iku_action": lambda s: label(ACTION_LABELS, s),
         "iku_kind": lambda s: label(KIND_LABELS, s),
         "iku_reminder": lambda s: label(REMINDER_LABELS, s),
+        "iku_name": item_name, "iku_short": short_name,
     })
 
 
@@ -163,7 +181,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class TimelineRow:
-    label: str
+    label: str  # the step's number as readers know it: "9 (7)"
     title: str
     sla: str
     planned: Bar | None
@@ -215,8 +233,8 @@ def timeline(overview, now: dt.datetime, ticks: int = 6) -> Timeline:
                 begin = node.forecast_end - planned_length
             forecast = bar(begin, node.forecast_end,
                            gettext("Forecast end: %(t)s", t=when(node.forecast_end)))
-        rows.append(TimelineRow(node.label, node.title, node.sla.status, planned, actual,
-                                forecast))
+        rows.append(TimelineRow(short_name(node.ref) if node.ref else node.label, node.title,
+                                node.sla.status, planned, actual, forecast))
     marks = [(round(i * 100 / (ticks - 1), 2), f"{start + (end - start) * i / (ticks - 1):%d-%m}")
              for i in range(ticks)]
     return Timeline(rows, marks, round(pos(now), 2) if active and start <= now <= end else None,

@@ -41,7 +41,7 @@ def board_filters(args) -> dict:
 
 
 def export_headers() -> list[str]:
-    return [gettext("SLA"), gettext("Cycle"), gettext("Item"), gettext("Number"),
+    return [gettext("SLA"), gettext("Cycle"), gettext("Item"), gettext("Step"),
             gettext("Title"), gettext("Status"), gettext("Bagian"), gettext("Organisation unit"),
             gettext("Assignee"), gettext("On behalf of"), gettext("Due"),
             gettext("Working time used"), gettext("Working time allowed"), gettext("Used")]
@@ -50,7 +50,8 @@ def export_headers() -> list[str]:
 def export_rows(board):
     for status, rows in board.groups.items():
         for row in rows:
-            yield [fmt.sla_label(status), row.cycle_code, row.code, row.label, row.title,
+            yield [fmt.sla_label(status), row.cycle_code, fmt.item_name(row.ref),
+                   row.ref.step if row.ref else "–", row.title,
                    fmt.label(fmt.ITEM_STATUS_LABELS, row.status), row.section, row.org_unit,
                    row.assignee, row.on_behalf_of, fmt.to_local(row.due_at),
                    fmt.work_time(row.sla.used_minutes),

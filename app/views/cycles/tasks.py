@@ -20,6 +20,7 @@ from app.security import current_scope_unit_id
 from app.services import cycles
 from app.services.cycles import inbox as cycles_inbox
 from app.services.cycles.errors import CycleError, WorkItemConflictError, WorkItemNotFoundError
+from app.views.cycles import format as fmt
 from app.views.cycles.forms import (
     CompleteForm,
     MarkReadForm,
@@ -119,7 +120,7 @@ class TasksView(BaseView):
             form.user.choices = _candidates(item_id)
             forms["reassign"] = form
         return self.render_template("cycles/item.html", item=detail, forms=forms,
-                                    title=f"{detail.code} – {detail.cycle_code}")
+                                    title=f"{fmt.item_name(detail.ref)} – {detail.cycle_code}")
 
     def _act(self, item_id: int, form_class, prefix: str, call, success: str, **fields):
         self._in_scope(item_id)
