@@ -7,7 +7,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 
-def enum_select(label, labels: dict, description=None) -> SelectField:
+def enum_select(label, labels: dict, description="") -> SelectField:
     """A select over a StrEnum's values with human labels (translatable lazy strings)."""
     return SelectField(
         label,
