@@ -14,13 +14,14 @@ from markupsafe import Markup, escape
 
 from app.models.audit import AuditEntry
 from app.views.base import BaseModelView
+from app.views.display import stored_text
 
 
 def _cell(value) -> Markup:
     if value is None:
         return Markup('<span class="text-muted">&ndash;</span>')
     if isinstance(value, str):
-        return escape(value)
+        return escape(stored_text(value))
     return escape(json.dumps(value, ensure_ascii=False))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from zoneinfo import ZoneInfo
 
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
@@ -28,6 +29,7 @@ from app.services.working_time import DEFAULT_TZ
 
 ZONE = ZoneInfo(DEFAULT_TZ)
 NOTHING = "–"
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?)?")
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday"))
 
@@ -57,10 +59,11 @@ def when_utc(value: dt.datetime | None) -> str:
 
 
 def day(value: dt.date | None) -> str:
+    """DD-MM-YYYY; of a datetime, its (wall-clock) date."""
     if value is None:
         return NOTHING
-    if isinstance(value, dt.datetime):
-        return when(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(ZONE)
     return f"{value:%d-%m-%Y}"
 
 
@@ -103,6 +106,20 @@ def display_value(value):
     return value
 
 
+def stored_text(value):
+    """A date or time kept as ISO text (a JSON record such as an audit entry's changes, written
+    in UTC like every stored time) as a page shows it; any other value as it is."""
+    if not isinstance(value, str) or not ISO_MOMENT.fullmatch(value):
+        return value
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) == 10:
+        return day(moment.date())
+    return when(to_local(moment))
+
+
 def labels_formatter(labels: dict):
     """The label of a stored code (a StrEnum's value), the code itself if unknown."""
     by_value = {str(value): text for value, text in labels.items()}
@@ -117,6 +134,15 @@ def shown_columns(view) -> set[str]:
         for _title, fieldset in getattr(view, attr, None) or []:
             columns.update(fieldset.get("fields", []))
     return columns
+
+
+def register_filters(app) -> None:
+    """For pages that read a model directly (its datetimes still stored UTC): `iku_local`
+    makes one a wall-clock time, then `iku_when` / `iku_day` word it."""
+    app.jinja_env.filters.update({
+        "iku_local": to_local, "iku_when": when, "iku_day": day, "iku_clock": clock,
+        "iku_value": display_value,
+    })
 
 
 class DisplayMixin:
