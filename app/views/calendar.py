@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired
 
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule
 from app.views.base import BaseModelView
-from app.views.display import WEEKDAYS, labels_formatter, weekday
-from app.views.fields import enum_select
+from app.views.display import WEEKDAYS, weekday
+from app.views.fields import enum_formatter, enum_select
 
 WEEKDAY_CHOICES = list(enumerate(WEEKDAYS))
 HOLIDAY_CATEGORIES = {  # the first is what a new row proposes: an admin adds a closure
@@ -39,7 +39,6 @@ class WorkScheduleView(BaseModelView):
         "weekday": _l("Day"), "weekday_name": _l("Day"), "start_time": _l("Start"),
         "end_time": _l("End"), "note": _l("Note"), "updated_at": _l("Changed on"),
     }  # fmt: skip
-    description_columns = {"weekday": _l("A day with a break has two rows.")}
     formatters_columns = {"weekday": weekday}
     # FAB's form converter has no Time type: declare the fields (HH:MM) ourselves.
     add_form_extra_fields = edit_form_extra_fields = {
@@ -73,8 +72,8 @@ class HolidayView(BaseModelView):
         "category": enum_select(_l("Category"), HOLIDAY_CATEGORIES),
     }
     formatters_columns = {
-        "category": labels_formatter(HOLIDAY_CATEGORIES),
-        "source": labels_formatter(HOLIDAY_SOURCES),
+        "category": enum_formatter(HOLIDAY_CATEGORIES),
+        "source": enum_formatter(HOLIDAY_SOURCES),
     }
 
     def pre_add(self, item) -> None:

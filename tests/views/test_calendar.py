@@ -65,4 +65,22 @@ def test_admin_reactivates_a_national_holiday_as_a_working_day(app, client, logi
 def test_holiday_list_shows_the_source(client, login):
     login(client, "staf")
     page = client.get("/holidayview/list/?_flt_2_name=Natal").get_data(as_text=True)
-    assert "Natal" in page and "holidays package" in page
+    assert "Natal" in page and "Kalender nasional" in page and "holidays package" not in page
+
+
+def test_office_hours_form_offers_named_days_and_saves_hh_mm(client, login, db_session):
+    from app.models.calendar import WorkSchedule
+
+    login(client, "admin")
+    form = client.get("/workscheduleview/add").get_data(as_text=True)
+    assert '<option value="5">Sabtu</option>' in form
+    page = client.post("/workscheduleview/add", data={
+        "weekday": "5", "start_time": "08:00", "end_time": "12:00", "note": "Piket",
+    }, follow_redirects=True).get_data(as_text=True)
+    assert "Data berhasil ditambahkan" in page
+    row = db_session.query(WorkSchedule).filter_by(weekday=5).one()
+    assert (row.start_time, row.end_time) == (dt.time(8, 0), dt.time(12, 0))
+    edit = client.get(f"/workscheduleview/edit/{row.id}").get_data(as_text=True)
+    assert '<option selected value="5">Sabtu</option>' in edit and 'value="08:00"' in edit
+    listed = client.get("/workscheduleview/list/").get_data(as_text=True)
+    assert "Sabtu" in listed and "08:00:00" not in listed

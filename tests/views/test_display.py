@@ -109,7 +109,7 @@ def test_every_list_show_page_and_form_reads_without_raw_values(app, client, log
     assert not problems, report(problems)
 
 
-def test_every_csv_export_reads_as_the_list(app, client, login, demo):
+def test_every_export_reads_as_the_list(app, client, login, demo):
     login(client, "admin")
     problems, exported = {}, []
     for view in crud_views(app):
@@ -126,6 +126,12 @@ def test_every_csv_export_reads_as_the_list(app, client, login, demo):
         found = raw_values(text) + raw_values(text, re.compile(r"\bperiodic\b|\bpublic\b"))
         if found:
             problems[url] = found[:3]
+        workbook = client.get(url.replace("/csv", "/xlsx"))
+        cells = [str(c) for row in load_workbook(io.BytesIO(workbook.data)).active.iter_rows(
+            values_only=True) for c in row if isinstance(c, (str, bool))]
+        found = raw_values(" | ".join(cells))
+        if found:
+            problems[url.replace("/csv", "/xlsx")] = found[:3]
     assert {"CycleView", "WorkEventView", "HolidayView", "WorkScheduleView",
             "OrgUnitAssignmentView", "AuditEntryView"} <= set(exported)
     assert not problems, report(problems)
