@@ -23,12 +23,16 @@ from zoneinfo import ZoneInfo
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from wtforms import DateField
 from wtforms.fields.core import UnboundField
+from wtforms.widgets import html_params
 
 from app.services.working_time import DEFAULT_TZ
 
 ZONE = ZoneInfo(DEFAULT_TZ)
 NOTHING = "–"
+DAY_INPUTS = ["%d-%m-%Y", "%Y-%m-%d"]  # a form shows the first; ISO still accepted
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?)?")
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday"))
@@ -145,6 +149,25 @@ def register_filters(app) -> None:
     })
 
 
+class DayPickerWidget:
+    """FAB's date picker (bootstrap-datepicker, vendored by FAB) in DD-MM-YYYY. FAB's own
+    widget prints the date object itself (ISO) whatever the field's format, and its ab.js
+    forces yyyy-mm-dd on the class it uses; this one renders the field's own text and
+    configures the picker through data attributes."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("name", field.name)
+        kwargs.setdefault("class", "form-control")
+        params = html_params(type="text", value=field._value(), autocomplete="off", **kwargs)
+        return Markup(
+            '<div class="input-group date" data-provide="datepicker" '
+            'data-date-format="dd-mm-yyyy" data-date-autoclose="true">'
+            '<span class="input-group-addon"><i class="fa fa-calendar cursor-hand"></i></span>'
+            f"<input {params} /></div>"
+        )
+
+
 class DisplayMixin:
     """Mixed in before FAB's ModelView (see the module docstring)."""
 
@@ -159,13 +182,17 @@ class DisplayMixin:
 
     def _init_forms(self) -> None:
         """WTForms prints an option's value when its label is empty, and FAB's blank choice
-        of an optional relation is ("__None", ""): the select showed "__None"."""
+        of an optional relation is ("__None", ""): the select showed "__None". A date is
+        typed and shown as DD-MM-YYYY (DayPickerWidget)."""
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
             for name in dir(form):
                 field = getattr(form, name, None)
-                if (isinstance(field, UnboundField)
-                        and issubclass(field.field_class, QuerySelectField)
+                if not isinstance(field, UnboundField):
+                    continue
+                if (issubclass(field.field_class, QuerySelectField)
                         and not issubclass(field.field_class, QuerySelectMultipleField)
                         and not field.kwargs.get("blank_text")):
                     field.kwargs["blank_text"] = NOTHING
+                elif field.field_class is DateField:
+                    field.kwargs.update(format=DAY_INPUTS, widget=DayPickerWidget())

@@ -84,3 +84,16 @@ def test_office_hours_form_offers_named_days_and_saves_hh_mm(client, login, db_s
     assert '<option selected value="5">Sabtu</option>' in edit and 'value="08:00"' in edit
     listed = client.get("/workscheduleview/list/").get_data(as_text=True)
     assert "Sabtu" in listed and "08:00:00" not in listed
+
+
+def test_holiday_form_shows_and_reads_dd_mm_yyyy(client, login, db_session):
+    christmas = db_session.query(Holiday).filter_by(date=dt.date(2026, 12, 25)).one()
+    login(client, "admin")
+    form = client.get(f"/holidayview/edit/{christmas.id}").get_data(as_text=True)
+    assert 'value="25-12-2026"' in form and 'data-date-format="dd-mm-yyyy"' in form
+    page = client.post("/holidayview/add", data={
+        "date": "27-11-2026", "name": "Penutupan kantor", "category": "manual", "active": "y",
+    }, follow_redirects=True).get_data(as_text=True)
+    assert "Data berhasil ditambahkan" in page
+    assert db_session.query(Holiday).filter_by(name="Penutupan kantor").one().date == (
+        dt.date(2026, 11, 27))
