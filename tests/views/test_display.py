@@ -207,8 +207,12 @@ def test_xlsx_holds_real_wib_datetimes(client, login, demo, db_session):
     assert cell.number_format == "dd-mm-yyyy hh:mm"
 
 
-def test_export_file_names_are_indonesian_and_local(client, login):
+def test_export_file_names_are_indonesian_and_local(client, login, demo):
     login(client, "admin")
     disposition = client.get("/orgunitview/export/csv").headers["Content-Disposition"]
     assert re.fullmatch(r'attachment; filename="satuan-organisasi_\d{2}-\d{2}-\d{4}_\d{4}\.csv"',
                         disposition)
+    board = client.get("/sla/export/csv")
+    assert re.fullmatch(r'attachment; filename="dasbor-sla_\d{2}-\d{2}-\d{4}_\d{4}\.csv"',
+                        board.headers["Content-Disposition"])
+    assert raw_values(board.get_data(as_text=True)) == []
