@@ -141,11 +141,11 @@ def shown_columns(view) -> set[str]:
 
 
 def register_filters(app) -> None:
-    """For pages that read a model directly (its datetimes still stored UTC): `iku_local`
-    makes one a wall-clock time, then `iku_when` / `iku_day` word it."""
+    """For pages that read a model directly (its datetimes still stored UTC):
+    `iku_when_utc`, or `iku_local` to make one a wall-clock time that `iku_day` words."""
     app.jinja_env.filters.update({
-        "iku_local": to_local, "iku_when": when, "iku_day": day, "iku_clock": clock,
-        "iku_value": display_value,
+        "iku_local": to_local, "iku_when": when, "iku_when_utc": when_utc, "iku_day": day,
+        "iku_clock": clock, "iku_value": display_value,
     })
 
 

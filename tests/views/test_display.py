@@ -216,3 +216,12 @@ def test_export_file_names_are_indonesian_and_local(client, login, demo):
     assert re.fullmatch(r'attachment; filename="dasbor-sla_\d{2}-\d{2}-\d{4}_\d{4}\.csv"',
                         board.headers["Content-Disposition"])
     assert raw_values(board.get_data(as_text=True)) == []
+
+
+def test_pages_reading_models_directly_show_wib(client, login, demo, db_session):
+    login(client, "admin")
+    locked = db_session.scalars(select(IkuUser).filter_by(username="pengguna2")).one()
+    page = visible(client.get(f"/users/access/{locked.id}").get_data(as_text=True))
+    assert "30-11-2026 21:07" in page and raw_values(page) == []
+    public = visible(client.get("/standar/").get_data(as_text=True))
+    assert re.search(r"\d{2}-\d{2}-\d{4}\.", public) and raw_values(public) == []
