@@ -31,6 +31,8 @@ class ExportMixin:
     page; a view with its own list template should extend "lists/list.html" to keep them."""
 
     list_template = "lists/list.html"
+    # columns a page shortens for the screen but a file should carry whole (a long title)
+    export_verbatim: tuple[str, ...] = ()
 
     @expose("/export/<fmt>")
     @has_access
@@ -85,7 +87,7 @@ class ExportMixin:
         if value is None or isinstance(value, (dt.date, dt.time)):
             return value
         formatter = (self.formatters_columns or {}).get(column)
-        if formatter is None:
+        if formatter is None or column in self.export_verbatim:
             return value
         shown = formatter(value)
         if isinstance(shown, Markup):

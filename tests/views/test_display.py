@@ -225,3 +225,16 @@ def test_pages_reading_models_directly_show_wib(client, login, demo, db_session)
     assert "30-11-2026 21:07" in page and raw_values(page) == []
     public = visible(client.get("/standar/").get_data(as_text=True))
     assert re.search(r"\d{2}-\d{2}-\d{4}\.", public) and raw_values(public) == []
+
+
+def test_export_carries_whole_what_the_page_shortens(client, login, demo, db_session):
+    from app.models.cycles import WorkItem
+
+    item = db_session.scalars(select(WorkItem).where(
+        WorkItem.cycle_id == demo.id, WorkItem.status == "ready")).first()
+    item.title = "Penyusunan " + "sangat panjang " * 12 + "ujung-judul-uji"
+    db_session.commit()
+    login(client, "admin")
+    listed = client.get("/workitemview/list/").get_data(as_text=True)
+    assert "ujung-judul-uji" not in listed and "…" in listed
+    assert item.title in client.get("/workitemview/export/csv").get_data(as_text=True)

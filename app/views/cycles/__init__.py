@@ -164,6 +164,7 @@ class WorkItemView(ChoiceSearchMixin, BaseModelView):
     formatters_columns = {
         "title": lambda t: (t[:120] + "…") if t and len(t) > 120 else t,
     }
+    export_verbatim = ("title",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
