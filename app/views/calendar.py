@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired
 
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule
 from app.views.base import BaseModelView
-from app.views.display import WEEKDAYS, weekday
+from app.views.display import WEEKDAYS
 from app.views.fields import enum_formatter, enum_select
 
 WEEKDAY_CHOICES = list(enumerate(WEEKDAYS))
@@ -39,7 +39,7 @@ class WorkScheduleView(BaseModelView):
         "weekday": _l("Day"), "weekday_name": _l("Day"), "start_time": _l("Start"),
         "end_time": _l("End"), "note": _l("Note"), "updated_at": _l("Changed on"),
     }  # fmt: skip
-    formatters_columns = {"weekday": weekday}
+    formatters_columns = {"weekday": enum_formatter(dict(WEEKDAY_CHOICES))}
     # FAB's form converter has no Time type: declare the fields (HH:MM) ourselves.
     add_form_extra_fields = edit_form_extra_fields = {
         "weekday": SelectField(_l("Day"), choices=WEEKDAY_CHOICES, coerce=int,

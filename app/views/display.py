@@ -24,7 +24,7 @@ from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import DateField
+from wtforms import DateField, SelectField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import html_params
 
@@ -125,9 +125,15 @@ def stored_text(value):
 
 
 def labels_formatter(labels: dict):
-    """The label of a stored code (a StrEnum's value), the code itself if unknown."""
+    """The label of a stored code (a StrEnum's value, a weekday's number), the code itself
+    if unknown. DisplayMixin also offers these labels in the list's search form."""
     by_value = {str(value): text for value, text in labels.items()}
-    return lambda value: by_value.get(value, value) if value is not None else NOTHING
+
+    def label(value):
+        return NOTHING if value is None else by_value.get(str(value), value)
+
+    label.labels = labels
+    return label
 
 
 def shown_columns(view) -> set[str]:
@@ -196,3 +202,15 @@ class DisplayMixin:
                     field.kwargs["blank_text"] = NOTHING
                 elif field.field_class is DateField:
                     field.kwargs.update(format=DAY_INPUTS, widget=DayPickerWidget())
+        self._init_label_search()
+
+    def _init_label_search(self) -> None:
+        """A column worded by labels_formatter is searched by picking a label, not by
+        typing its stored code ("satuan_kerja", 0 for Monday)."""
+        for name, formatter in (self.formatters_columns or {}).items():
+            labels = getattr(formatter, "labels", None)
+            if labels and name in (self.search_columns or []):
+                choices = [(str(code), text) for code, text in labels.items()]
+                setattr(self.search_form, name,
+                        SelectField(self.label_columns.get(name, name), choices=choices,
+                                    render_kw={"class": "form-control"}))
