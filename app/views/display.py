@@ -82,13 +82,6 @@ def yes_no(value) -> str:
     return gettext("Yes") if value else gettext("No")
 
 
-def weekday(value: int | None) -> str:
-    """0 = Monday ... 6 = Sunday, as the working calendar stores it."""
-    if value is None:
-        return NOTHING
-    return str(WEEKDAYS[value]) if 0 <= value <= 6 else str(value)
-
-
 def display_value(value):
     """Any value as a page shows it, by its type; anything else (text, numbers, Markup) as
     it is. Related records by their str(), several of them comma-separated: FAB would print

@@ -32,7 +32,7 @@ def test_dates_times_and_nothing():
     assert display.day(dt.datetime(2026, 8, 17, 23, 59)) == "17-08-2026"
     assert display.clock(dt.time(7, 30)) == "07:30"
     assert display.clock(dt.time(16, 0, 59)) == "16:00"
-    for helper in (display.when, display.day, display.clock, display.yes_no, display.weekday):
+    for helper in (display.when, display.day, display.clock, display.yes_no):
         assert helper(None) == "–"
 
 
@@ -63,11 +63,12 @@ def test_display_value_by_type(app):
 
 def test_weekdays_and_labels_in_both_languages(app):
     with app.test_request_context():
+        weekday = display.labels_formatter(dict(enumerate(display.WEEKDAYS)))
         with force_locale("id"):
-            assert display.weekday(0) == "Senin" and display.weekday(6) == "Minggu"
+            assert weekday(0) == "Senin" and weekday(6) == "Minggu"
             assert str(display.labels_formatter(HOLIDAY_CATEGORIES)("public")) == "Libur nasional"
         with force_locale("en"):
-            assert display.weekday(4) == "Friday"
+            assert weekday(4) == "Friday" and weekday(7) == 7
             formatter = display.labels_formatter(HOLIDAY_CATEGORIES)
             assert str(formatter(HolidayCategory.GOVERNMENT.value)) == "Collective leave (cuti bersama)"
             assert formatter("unknown") == "unknown" and formatter(None) == "–"
