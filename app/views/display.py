@@ -10,7 +10,8 @@ DisplayMixin (in front of every CRUD view: BaseModelView, the user admin) instal
 `display_value` as the formatter of every column a list or show page shows, unless the view
 words that column itself: FAB applies formatters_columns on its list widget and its show
 widget alike (appbuilder/general/widgets/{list,show}.html), and the export uses them too
-(app.views.lists).
+(app.views.lists). In forms it types dates as DD-MM-YYYY, names the empty choice "–", and
+offers a coded column's labels (labels_formatter) in the list's search form.
 """
 
 from __future__ import annotations
