@@ -100,7 +100,7 @@ class Holiday(Model):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     def __str__(self) -> str:
-        text = f"{self.date.isoformat()} {self.name}"
+        text = f"{self.date:%d-%m-%Y} {self.name}"
         return text if self.active is not False else f"{text} (nonaktif)"
 
     def __repr__(self) -> str:

@@ -123,7 +123,7 @@ class OrgUnitAssignment(Model):
     changed_by: Mapped[str | None] = mapped_column(String(128))
 
     def __str__(self) -> str:
-        return f"{self.org_unit} → {self.section or '-'} ({self.valid_from:%Y-%m-%d})"
+        return f"{self.org_unit} → {self.section or '-'} ({self.valid_from:%d-%m-%Y})"
 
 
 class Pelaksana(Model):

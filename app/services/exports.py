@@ -11,12 +11,16 @@ import datetime as dt
 import enum
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import Session
+
+from app.services.working_time import DEFAULT_TZ
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -27,6 +31,10 @@ BOM = "\ufeff"
 # a name typed as "=HYPERLINK(...)" must stay text in whoever opens the export.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 500
+# Dates and times as every page shows them (app.views.display); the caller hands over
+# wall-clock values (the views' datamodel has turned stored UTC into WIB already).
+CSV_FORMATS = ((dt.datetime, "%d-%m-%Y %H:%M"), (dt.date, "%d-%m-%Y"), (dt.time, "%H:%M"))
+XLSX_FORMATS = ((dt.datetime, "dd-mm-yyyy hh:mm"), (dt.date, "dd-mm-yyyy"), (dt.time, "hh:mm"))
 
 
 class ExportTooLargeError(ValueError):
@@ -45,21 +53,28 @@ def check_size(row_count: int, max_rows: int) -> None:
         )
 
 
-def export_filename(entity: str, fmt: str, now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now()
-    return f"{entity}-{now:%Y%m%d-%H%M}.{fmt}"
+def export_filename(title: str, fmt: str, now: dt.datetime | None = None) -> str:
+    """The list's title in the reader's language and the office's wall-clock minute, e.g.
+    satuan-organisasi_30-11-2026_2107.xlsx: what a person looks for in a downloads folder.
+    ASCII only (a header's filename="..." cannot carry more); `now` is aware or naive UTC."""
+    now = now or dt.datetime.now(dt.UTC)
+    aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+    local = aware.astimezone(ZoneInfo(DEFAULT_TZ))
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "data"
+    return f"{slug}_{local:%d-%m-%Y_%H%M}.{fmt}"
 
 
 def cell_value(value):
-    """One value as a spreadsheet should show it: related records by their str(), dates as
-    ISO dates, yes/no in the user's language, nothing for None."""
+    """One value as a spreadsheet should show it: related records by their str(), dates and
+    times as such, yes/no in the user's language, nothing for None."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (int, float, dt.date, dt.datetime)):
+    if isinstance(value, (int, float, dt.date, dt.datetime, dt.time)):
         return value
     if isinstance(value, (list, tuple, set)):
         return ", ".join(str(item) for item in value)
@@ -68,8 +83,9 @@ def cell_value(value):
 
 def _csv_text(value) -> str:
     value = cell_value(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+    for kind, pattern in CSV_FORMATS:
+        if isinstance(value, kind):
+            return value.strftime(pattern)
     text = str(value)
     if isinstance(value, str) and text.startswith(FORMULA_START):
         return "'" + text
@@ -100,10 +116,11 @@ def _xlsx_cell(sheet, value):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # openpyxl would otherwise write it as a formula
-    elif isinstance(value, dt.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
+        return cell
+    for kind, number_format in XLSX_FORMATS:
+        if isinstance(value, kind):
+            cell.number_format = number_format
+            break
     return cell
 
 

@@ -1,10 +1,13 @@
 """register_views() is THE one place that builds the menu: read it to see the whole app."""
 
+from flask import current_app
+
 from app.api import register_apis
-from app.views import audit, calendar, cycles, imports, org, standards, users
+from app.views import audit, calendar, cycles, display, imports, org, standards, users
 
 
 def register_views(appbuilder) -> None:
+    display.register_filters(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
     org.register(appbuilder)
     calendar.register(appbuilder)

@@ -14,13 +14,14 @@ from markupsafe import Markup, escape
 
 from app.models.audit import AuditEntry
 from app.views.base import BaseModelView
+from app.views.display import stored_text
 
 
 def _cell(value) -> Markup:
     if value is None:
         return Markup('<span class="text-muted">&ndash;</span>')
     if isinstance(value, str):
-        return escape(value)
+        return escape(stored_text(value))
     return escape(json.dumps(value, ensure_ascii=False))
 
 
@@ -62,7 +63,7 @@ class AuditEntryView(BaseModelView):
     base_order = ("id", "desc")  # the chain's order; ties on occurred_at cannot occur
     formatters_columns = {"changes": render_changes}
     label_columns = {
-        "id": _l("Entry"), "occurred_at": _l("Time (UTC)"), "actor": _l("Actor"),
+        "id": _l("Entry"), "occurred_at": _l("Time"), "actor": _l("Actor"),
         "actor_ip": _l("IP address"), "action": _l("Action"), "entity": _l("Record type"),
         "entity_id": _l("Record id"), "unit_id": _l("Unit id"), "changes": _l("Changes"),
         "fields_changed": _l("Fields"), "prev_hash": _l("Previous hash"), "hash": _l("Hash"),

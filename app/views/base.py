@@ -7,19 +7,21 @@ Workarounds on top of Flask-AppBuilder live here, once:
   show, edit, delete, actions and export cannot reach another unit's rows;
 - a record a liaison adds is pinned to its own unit, and one it edits cannot leave it;
 - app.views.datamodel.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
-  relation columns, and `search_relation_text` for relations too large for a select box.
+  relation columns, and `search_relation_text` for relations too large for a select box;
+- app.views.display.DisplayMixin: every value shown as a person reads it (Ya/Tidak, "–",
+  WIB DD-MM-YYYY HH:MM) on lists, show pages and exports.
 """
 
 from __future__ import annotations
 
 from flask_appbuilder import ModelView
-from flask_babel import gettext
 from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired
 
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
 from app.views.datamodel import ScaledViewMixin
+from app.views.display import DisplayMixin, display_value  # noqa: F401  (re-exported)
 from app.views.lists import ExportMixin
 
 
@@ -40,18 +42,7 @@ def enforce_unit_scope(item, scope_column: str | None) -> None:
         raise ScopeViolationError("Data ini hanya boleh untuk satuan organisasi Anda sendiri.")
 
 
-def display_value(value):
-    """FAB prints None/True/False as Python does; a civil servant expects '–', Ya, Tidak."""
-    if value is None:
-        return "–"
-    if value is True:
-        return gettext("Yes")
-    if value is False:
-        return gettext("No")
-    return value
-
-
-class BaseModelView(ExportMixin, ScaledViewMixin, ModelView):
+class BaseModelView(DisplayMixin, ExportMixin, ScaledViewMixin, ModelView):
     """scope_column: the record's path to its OrgUnit ("id" for OrgUnit itself), or None for
     records that belong to the bureau rather than to a unit. search_relation_text and
     count_limit: see ScaledViewMixin."""
@@ -64,10 +55,6 @@ class BaseModelView(ExportMixin, ScaledViewMixin, ModelView):
     def __init__(self, **kwargs):
         self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
-        self.formatters_columns = {
-            **{col: display_value for col in self.list_columns or []},
-            **(self.formatters_columns or {}),
-        }
         super().__init__(**kwargs)
 
     def _init_forms(self) -> None:

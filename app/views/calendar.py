@@ -3,27 +3,35 @@ an admin edits (a new cuti bersama decree, an office closure) and every due date
 
 from __future__ import annotations
 
-from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import TimeField
+from wtforms import SelectField, TimeField
 from wtforms.validators import InputRequired
 
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule
 from app.views.base import BaseModelView
+from app.views.display import WEEKDAYS
+from app.views.fields import enum_formatter, enum_select
 
-WEEKDAY_CHOICES = [
-    (0, "Senin"), (1, "Selasa"), (2, "Rabu"), (3, "Kamis"), (4, "Jumat"), (5, "Sabtu"), (6, "Minggu"),
-]  # fmt: skip
+WEEKDAY_CHOICES = list(enumerate(WEEKDAYS))
+HOLIDAY_CATEGORIES = {  # the first is what a new row proposes: an admin adds a closure
+    HolidayCategory.MANUAL: _l("Set by an admin"),
+    HolidayCategory.PUBLIC: _l("National holiday"),
+    HolidayCategory.GOVERNMENT: _l("Collective leave (cuti bersama)"),
+}
+HOLIDAY_SOURCES = {
+    HolidaySource.PACKAGE: _l("National calendar"), HolidaySource.ADMIN: _l("Admin"),
+}  # fmt: skip
 
 
 class WorkScheduleView(BaseModelView):
     datamodel = SQLAInterface(WorkSchedule)
     list_title = show_title = _l("Office hours")
     add_title = edit_title = _l("Office hours")
-    list_columns = ["weekday_name", "start_time", "end_time", "note"]
+    list_columns = ["weekday", "start_time", "end_time", "note"]
     add_columns = edit_columns = ["weekday", "start_time", "end_time", "note"]
-    show_columns = ["weekday_name", "start_time", "end_time", "note", "updated_at"]
+    show_columns = ["weekday", "start_time", "end_time", "note", "updated_at"]
     search_columns = ["weekday", "note"]
     base_order = ("weekday", "asc")
     page_size = 25
@@ -31,9 +39,12 @@ class WorkScheduleView(BaseModelView):
         "weekday": _l("Day"), "weekday_name": _l("Day"), "start_time": _l("Start"),
         "end_time": _l("End"), "note": _l("Note"), "updated_at": _l("Changed on"),
     }  # fmt: skip
-    description_columns = {"weekday": _l("0 = Monday … 6 = Sunday. A day with a break has two rows.")}
+    formatters_columns = {"weekday": enum_formatter(dict(WEEKDAY_CHOICES))}
     # FAB's form converter has no Time type: declare the fields (HH:MM) ourselves.
     add_form_extra_fields = edit_form_extra_fields = {
+        "weekday": SelectField(_l("Day"), choices=WEEKDAY_CHOICES, coerce=int,
+                               widget=Select2Widget(),
+                               description=_l("A day with a break has two rows.")),
         "start_time": TimeField(_l("Start"), format="%H:%M", validators=[InputRequired()],
                                 widget=BS3TextFieldWidget(), description="HH:MM"),
         "end_time": TimeField(_l("End"), format="%H:%M", validators=[InputRequired()],
@@ -55,8 +66,14 @@ class HolidayView(BaseModelView):
         "active": _l("Non-working day"), "created_at": _l("Created on"), "updated_at": _l("Changed on"),
     }  # fmt: skip
     description_columns = {
-        "category": _l("public = national holiday, government = cuti bersama, manual = set by an admin"),
         "active": _l("Untick to make a day from the national calendar a working day again."),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "category": enum_select(_l("Category"), HOLIDAY_CATEGORIES),
+    }
+    formatters_columns = {
+        "category": enum_formatter(HOLIDAY_CATEGORIES),
+        "source": enum_formatter(HOLIDAY_SOURCES),
     }
 
     def pre_add(self, item) -> None:

@@ -13,11 +13,14 @@ everywhere without touching a view:
   to lazy loads, one statement per row unless the identity map happens to hold the target;
 - a relation named in `text_relations` is searched by text ("Contains" over the target's
   columns) instead of FAB's select box of EVERY target row, which renders thousands of
-  <option>s into each list page once the target table is large (pelaksana, users, ...).
+  <option>s into each list page once the target table is large (pelaksana, users, ...);
+- a datetime read for a list, a show page or an export is the office's wall-clock time
+  (app.views.display): the one place where stored UTC becomes WIB.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from flask_appbuilder.models.filters import BaseFilter
@@ -29,6 +32,8 @@ from flask_babel import lazy_gettext
 from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
 from wtforms import StringField
+
+from app.views.display import to_local
 
 
 def _like_pattern(value: str) -> str:
@@ -111,6 +116,11 @@ class IkuSQLAInterface(SQLAInterface):
         else:
             count = len(result)
         return count, result
+
+    def _get_attr_value(self, item, col):
+        """FAB reads every value of a list, a show page (and our export) through here."""
+        value = super()._get_attr_value(item, col)
+        return to_local(value) if isinstance(value, dt.datetime) else value
 
     def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
         query = super().apply_inner_select_joins(query, select_columns, aliases_mapping)

@@ -6,8 +6,10 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
+from app.views.display import labels_formatter as enum_formatter  # noqa: F401  (list/show label)
 
-def enum_select(label, labels: dict, description=None) -> SelectField:
+
+def enum_select(label, labels: dict, description="") -> SelectField:
     """A select over a StrEnum's values with human labels (translatable lazy strings)."""
     return SelectField(
         label,
@@ -17,8 +19,3 @@ def enum_select(label, labels: dict, description=None) -> SelectField:
         description=description,
     )
 
-
-def enum_formatter(labels: dict):
-    """List/show formatter: the label of a stored enum value, or the value itself if unknown."""
-    by_value = {str(value): text for value, text in labels.items()}
-    return lambda value: by_value.get(value, value if value is not None else "–")

@@ -8,15 +8,19 @@ hand-made filter arguments can only narrow what the scope already allows.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
+from markupsafe import Markup
 
 from app.security import current_scope_unit_id
 from app.services import exports
+from app.views.display import NOTHING
 
 DEFAULT_MAX_ROWS = 50000
 YIELD_PER = 500
@@ -27,6 +31,8 @@ class ExportMixin:
     page; a view with its own list template should extend "lists/list.html" to keep them."""
 
     list_template = "lists/list.html"
+    # columns a page shortens for the screen but a file should carry whole (a long title)
+    export_verbatim: tuple[str, ...] = ()
 
     @expose("/export/<fmt>")
     @has_access
@@ -68,9 +74,25 @@ class ExportMixin:
         connection stays checked out until garbage collection."""
         try:
             for item in query.yield_per(YIELD_PER):
-                yield self.datamodel.get_values_item(item, self.list_columns)
+                values = self.datamodel.get_values_item(item, self.list_columns)
+                yield [self._export_cell(col, value)
+                       for col, value in zip(self.list_columns, values, strict=True)]
         finally:
             query.session.close()
+
+    def _export_cell(self, column: str, value):
+        """A cell worded as the list words it (the view's formatters: labels, Ya/Tidak), but
+        a date or time stays one (a spreadsheet sorts and computes with it; the datamodel
+        already made it a WIB wall-clock time) and nothing stays empty, not "–"."""
+        if value is None or isinstance(value, (dt.date, dt.time)):
+            return value
+        formatter = (self.formatters_columns or {}).get(column)
+        if formatter is None or column in self.export_verbatim:
+            return value
+        shown = formatter(value)
+        if isinstance(shown, Markup):
+            shown = shown.striptags()
+        return None if shown == NOTHING else str(shown)
 
     def _export_order(self) -> tuple[str, str]:
         """The list's order when it is one the page offers, else the view's default: an
@@ -82,7 +104,7 @@ class ExportMixin:
 
     def _export_response(self, fmt: str, headers, rows) -> Response:
         entity = self.datamodel.obj.__tablename__.replace("_", "-")
-        filename = exports.export_filename(entity, fmt)
+        filename = exports.export_filename(str(getattr(self, "list_title", "") or entity), fmt)
         disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
         if fmt == "csv":
             delimiter = current_app.config.get("IKU_EXPORT_CSV_DELIMITER", ",")

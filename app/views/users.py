@@ -30,6 +30,7 @@ from app.security import IkuSecurityManager
 from app.services import access
 from app.services.passwords import POLICY_HINT, validate_password
 from app.views.datamodel import ScaledViewMixin
+from app.views.display import DisplayMixin
 
 LOCKED_MESSAGE = _l(
     "Account locked after too many failed logins. Please contact the administrator to "
@@ -84,7 +85,7 @@ _PERSONAL = ["first_name", "last_name", "username", "active", "email", "roles", 
 _LINKS = ["pelaksana", "org_unit"]
 
 
-class IkuUserDBModelView(ScaledViewMixin, UserDBModelView):
+class IkuUserDBModelView(DisplayMixin, ScaledViewMixin, UserDBModelView):
     """FAB's user admin with the account's links (pelaksana, unit), its lock and an unlock
     action. class_permission_name keeps FAB's name, which the role spec refers to."""
 

@@ -56,7 +56,7 @@ def test_sync_is_idempotent(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(Holiday)) == count
     christmas = session.scalar(select(Holiday).where(Holiday.date == date(2026, 12, 25)))
     assert christmas.source == HolidaySource.PACKAGE and christmas.active
-    assert str(christmas) == "2026-12-25 Hari Raya Natal"
+    assert str(christmas) == "25-12-2026 Hari Raya Natal"
     assert "public/holidays package active" in repr(christmas)
 
 
@@ -78,7 +78,7 @@ def test_sync_respects_admin_choices(session: Session) -> None:
     session.expire_all()
     assert (manual.name, manual.category, manual.active) == ("Libur kantor", "manual", True)
     assert removed.active is False
-    assert str(removed) == "2026-08-17 Hari Kemerdekaan (nonaktif)"
+    assert str(removed) == "17-08-2026 Hari Kemerdekaan (nonaktif)"
     assert session.get(Holiday, stale.id) is not None  # reported, not deleted
 
 

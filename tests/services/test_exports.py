@@ -33,13 +33,14 @@ def test_cell_values_as_a_spreadsheet_shows_them(app):
         assert exports.cell_value(True) not in ("True", "")
 
 
-def test_csv_has_bom_iso_dates_and_indonesian_text(app):
-    rows = [["Dewi Ayu Lestari Ñ", dt.date(2026, 1, 5), dt.datetime(2026, 1, 5, 8, 30), None]]
+def test_csv_has_bom_local_dates_and_indonesian_text(app):
+    rows = [["Dewi Ayu Lestari Ñ", dt.date(2026, 1, 5), dt.datetime(2026, 1, 5, 8, 30, 12, 345),
+             dt.time(7, 30), None]]
     with app.test_request_context():
-        lines = _read_csv(exports.iter_csv(["Nama", "Tanggal", "Waktu", "Catatan"], rows))
+        lines = _read_csv(exports.iter_csv(["Nama", "Tanggal", "Waktu", "Jam", "Catatan"], rows))
     assert lines == [
-        ["Nama", "Tanggal", "Waktu", "Catatan"],
-        ["Dewi Ayu Lestari Ñ", "2026-01-05", "2026-01-05T08:30:00", ""],
+        ["Nama", "Tanggal", "Waktu", "Jam", "Catatan"],
+        ["Dewi Ayu Lestari Ñ", "05-01-2026", "05-01-2026 08:30", "07:30", ""],
     ]
 
 
@@ -66,13 +67,18 @@ def test_csv_delimiter_can_suit_excel_with_indonesian_locale(app):
 def test_xlsx_keeps_formulas_as_text_and_dates_as_dates(app):
     with app.test_request_context():
         data = exports.build_xlsx(
-            ["Nama", "Tanggal"], [["=1+1", dt.date(2026, 2, 3)]], title="Unit: daftar/2026"
+            ["Nama", "Tanggal", "Waktu", "Jam"],
+            [["=1+1", dt.date(2026, 2, 3), dt.datetime(2026, 2, 3, 21, 7), dt.time(7, 30)]],
+            title="Unit: daftar/2026",
         )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "Unit  daftar 2026"
-    name, date = sheet["A2"], sheet["B2"]
+    name, date, moment, clock = sheet["A2"], sheet["B2"], sheet["C2"], sheet["D2"]
     assert name.value == "=1+1" and name.data_type == "s"
-    assert date.value == dt.datetime(2026, 2, 3) and date.number_format == "yyyy-mm-dd"
+    assert date.value == dt.datetime(2026, 2, 3) and date.number_format == "dd-mm-yyyy"
+    assert moment.value == dt.datetime(2026, 2, 3, 21, 7)
+    assert moment.number_format == "dd-mm-yyyy hh:mm"
+    assert clock.value == dt.time(7, 30) and clock.number_format == "hh:mm"
 
 
 def test_size_cap_message_names_both_numbers(app):
@@ -82,10 +88,17 @@ def test_size_cap_message_names_both_numbers(app):
     assert "11" in str(exc.value) and "10" in str(exc.value)
 
 
-def test_filename_is_entity_and_minute():
-    assert exports.export_filename("org-unit", "csv", dt.datetime(2026, 5, 4, 9, 7)) == (
-        "org-unit-20260504-0907.csv"
+def test_filename_is_the_lists_title_and_the_offices_minute():
+    utc = dt.datetime(2026, 11, 30, 14, 7, tzinfo=dt.UTC)
+    assert exports.export_filename("Satuan Organisasi", "xlsx", utc) == (
+        "satuan-organisasi_30-11-2026_2107.xlsx"
     )
+    naive_utc = dt.datetime(2026, 11, 30, 17, 59, 59)  # past midnight in Jakarta
+    assert exports.export_filename("Riwayat penugasan Bagian", "csv", naive_utc) == (
+        "riwayat-penugasan-bagian_01-12-2026_0059.csv"
+    )
+    assert exports.export_filename("Événements: daftar/2", "csv", utc).startswith(
+        "evenements-daftar-2_")
 
 
 def test_record_export_logs_and_commits(db_session, monkeypatch):

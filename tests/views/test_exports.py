@@ -58,7 +58,8 @@ def test_csv_export_follows_the_list_filter_and_order(app, admin):
     assert response.status_code == 200
     assert response.content_type == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
-    assert re.fullmatch(r'attachment; filename="org-unit-\d{8}-\d{4}\.csv"', disposition)
+    assert re.fullmatch(r'attachment; filename="satuan-organisasi_\d{2}-\d{2}-\d{4}_\d{4}\.csv"',
+                        disposition)
     rows = _csv(response)
     assert rows[0] == _labels(app, "OrgUnitView")
     assert [row[1] for row in rows[1:]] == ISTANA_DESC
@@ -117,7 +118,7 @@ def test_bureau_role_with_read_can_export(browser, db_session):
     assert rows[1][:2] == ["Siti Rahma", "198503152010122001"]
 
 
-def test_dates_are_iso_and_relations_their_str(app, admin, db_session):
+def test_dates_as_pages_show_them_and_relations_their_str(app, admin, db_session):
     person = Pelaksana(name="Budi", nip="198001012005011001")
     competence = Competence(code="zz", description="Memahami standar pelayanan")
     db_session.add(CompetenceRecord(pelaksana=person, competence=competence, level="memenuhi",
@@ -125,10 +126,11 @@ def test_dates_are_iso_and_relations_their_str(app, admin, db_session):
     db_session.commit()
     rows = _csv(admin.get("/competencerecordview/export/csv"))
     record = next(row for row in rows[1:] if row[0] == "Budi (198001012005011001)")
-    assert record[1] == "zz. Memahami standar pelayanan" and record[3] == "2026-01-15"
+    assert record[1] == "zz. Memahami standar pelayanan" and record[3] == "15-01-2026"
+    assert record[2] == "Memenuhi"  # the level's label, not its code
     sheet = load_workbook(io.BytesIO(admin.get("/competencerecordview/export/xlsx").data)).active
     cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value.startswith("Budi"))[3]
-    assert cell.value == dt.datetime(2026, 1, 15) and cell.number_format == "yyyy-mm-dd"
+    assert cell.value == dt.datetime(2026, 1, 15) and cell.number_format == "dd-mm-yyyy"
 
 
 def test_export_over_the_cap_is_refused_with_a_message(app, admin, monkeypatch):

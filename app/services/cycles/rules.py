@@ -10,6 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from app.models.cycles import Cycle, CycleStatus, WorkItem, WorkItemKind, WorkItemStatus
 from app.security import ROLE_KABAG, ROLE_KASUBBAG, ROLE_KEPALA_BIRO
@@ -29,6 +30,7 @@ from app.services.cycles.errors import (
 from app.services.cycles.flow import Tree, from_db
 from app.services.cycles.naming import Family
 from app.services.cycles.people import Directory, Person
+from app.services.working_time import DEFAULT_TZ
 
 # Roles, not position codes: which FAB roles run cycles is the application's rule, not a
 # standard's (the Kepala Biro is penanggung jawab; a Kabag may start one on the Biro's behalf).
@@ -105,11 +107,11 @@ def check_state(tree: Tree, item: WorkItem, allowed: tuple[str, ...], done_by: s
         raise WorkItemOrderError(
             f"Belum dapat dicatat: {describe(item, tree)} belum tiba gilirannya.")
     if item.status == WorkItemStatus.DONE:
-        when = from_db(item.completed_at)
+        when = from_db(item.completed_at).astimezone(ZoneInfo(DEFAULT_TZ))
         who = f" oleh {done_by}" if done_by else ""
         raise WorkItemStateError(
             f"{_cap(describe(item, tree))} sudah diselesaikan{who} pada "
-            f"{when:%d-%m-%Y %H:%M} UTC."
+            f"{when:%d-%m-%Y %H:%M} WIB."
         )
     if item.status == WorkItemStatus.PAUSED:
         raise WorkItemStateError(

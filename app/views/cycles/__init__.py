@@ -26,25 +26,24 @@ from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
 from app.services.calendar import load_schedule
 from app.services.cycles.sla import item_sla
-from app.views.base import BaseModelView, display_value
+from app.views.base import BaseModelView
 from app.views.cycles import format as fmt
 from app.views.cycles.display import details_text, item_name, reason_text
 from app.views.datamodel import IkuSQLAInterface
 
 
 class DisplayInterface(IkuSQLAInterface):
-    """FAB reads list and export values through _get_attr_value: here datetimes become local
-    wall-clock times and `virtual` names columns computed from the row (SLA, cycle code).
-    Installed on a view's own datamodel object (see _display), so the filters and forms FAB
-    built around that object keep working."""
+    """FAB reads list and export values through _get_attr_value (where IkuSQLAInterface
+    turns datetimes into WIB wall-clock times): `virtual` names columns computed from the row
+    (SLA, cycle code). Installed on a view's own datamodel object (see _display), so the
+    filters and forms FAB built around that object keep working."""
 
     virtual: dict = {}
 
     def _get_attr_value(self, item, col):
         if col in self.virtual:
             return self.virtual[col](item)
-        value = super()._get_attr_value(item, col)
-        return fmt.to_local(value) if isinstance(value, dt.datetime) else value
+        return super()._get_attr_value(item, col)
 
 
 def _display(view, **virtual) -> None:
@@ -66,10 +65,6 @@ def _sla_of(item: WorkItem) -> str:
 def _labelled(column: str, mapping):
     """A stored code as its label, for the list and the export alike."""
     return lambda item: fmt.label(mapping, getattr(item, column))
-
-
-def _when(value):
-    return fmt.when(value) if value else display_value(value)
 
 
 class OpenItemsFilter(BaseFilter):
@@ -122,10 +117,6 @@ class CycleView(ChoiceSearchMixin, BaseModelView):
         "started_by": _l("Started by"), "planned_end": _l("Planned end"),
         "completed_at": _l("Completed"), "cancelled_at": _l("Cancelled"),
     }  # fmt: skip
-    formatters_columns = {
-        c: _when for c in ("started_at", "planned_end", "completed_at", "cancelled_at")
-    }
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS),
@@ -161,8 +152,9 @@ class WorkItemView(ChoiceSearchMixin, BaseModelView):
         "on_behalf_of": _l("On behalf of"),
     }  # fmt: skip
     formatters_columns = {
-        "due_at": _when, "title": lambda t: (t[:120] + "…") if t and len(t) > 120 else t,
+        "title": lambda t: (t[:120] + "…") if t and len(t) > 120 else t,
     }
+    export_verbatim = ("title",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -204,8 +196,6 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
         "attachment_name": _l("Attachment"), "attachment_size": _l("Size (bytes)"),
         "attachment_sha256": _l("SHA-256"), "details": _l("Details"),
     }  # fmt: skip
-    formatters_columns = {"occurred_at": _when}
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, cycle_code=self._cycle_code,

@@ -36,8 +36,13 @@ def item_name(item: WorkItem | None) -> str:
 
 
 def reason_text(cycle: Cycle) -> str:
-    """The reason as the standard words it, not its code ("periodic")."""
-    texts = {r["code"]: r["text"] for r in cycle_reasons(cycle.standard)}
+    """The reason as the standard words it, not its code ("periodic"); each standard version
+    is read once per request, not once per row."""
+    cache = g.setdefault("iku_reason_texts", {})
+    texts = cache.get(cycle.standard_id)
+    if texts is None:
+        texts = cache[cycle.standard_id] = {
+            r["code"]: r["text"] for r in cycle_reasons(cycle.standard)}
     return texts.get(cycle.reason, cycle.reason)
 
 

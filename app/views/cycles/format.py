@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask import g
 from flask_babel import get_locale, gettext
@@ -23,9 +22,7 @@ from app.models.cycles import (
     WorkItemStatus,
 )
 from app.services.cycles.naming import step_number
-from app.services.working_time import DEFAULT_TZ
-
-ZONE = ZoneInfo(DEFAULT_TZ)
+from app.views.display import ZONE, to_local, when  # noqa: F401  (the app's one date format)
 
 SLA_LABELS = {
     SlaStatus.NOT_STARTED: _l("Not started"),
@@ -127,23 +124,6 @@ def work_time(minutes: float | None) -> str:
 def percent(sla) -> str:
     fraction = sla.fraction if sla is not None else None
     return "–" if fraction is None else f"{round(fraction * 100)} %"
-
-
-def to_local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored (naive UTC) or aware datetime as the office's wall clock, naive: what a
-    person in the office reads, and what a spreadsheet cell can hold."""
-    if value is None:
-        return None
-    aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-    return aware.astimezone(ZONE).replace(tzinfo=None)
-
-
-def when(value: dt.datetime | None) -> str:
-    if value is None:
-        return "–"
-    if value.tzinfo is not None:
-        value = value.astimezone(ZONE)
-    return f"{value:%d-%m-%Y %H:%M}"
 
 
 def can(permission: str, view: str) -> bool:

@@ -91,7 +91,7 @@ class SlaBoardView(BaseView):
             filters=[(key, "eq", value) for key, value in sorted(filters.items())],
             row_count=count,
         )
-        filename = exports.export_filename("sla-board", fmt_name)
+        filename = exports.export_filename(gettext("SLA board"), fmt_name)
         headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
         rows = list(export_rows(board))
         if fmt_name == "csv":
