@@ -276,6 +276,37 @@ class IkuSecurityManager(SecurityManager):
             for view, perm in self.builtin_roles.get(role.name, [])
         )
 
+    # --- menus -------------------------------------------------------------------------------
+    # FAB shows a menu entry to whoever holds "menu_access" on its name, whether or not the page
+    # behind it lets them in: a role granted every menu (the Auditor's read-everything spec)
+    # would be offered pages that answer 403. Here an entry also needs the permission of its
+    # view's landing page, and a category needs at least one such entry. The navbar
+    # (is_menu_visible) and the menu API (get_user_menu_access) both go through these two.
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        allowed = super().has_access(permission_name, view_name)
+        if allowed and permission_name == "menu_access":
+            return self._menu_usable(view_name)
+        return allowed
+
+    def get_user_menu_access(self, menu_names=None) -> set[str]:
+        return {name for name in super().get_user_menu_access(menu_names)
+                if self._menu_usable(name)}
+
+    def _menu_usable(self, name: str) -> bool:
+        item = self.appbuilder.menu.find(name)
+        if item is None:
+            return True
+        if item.childs:
+            return any(child.name != "-" and self.has_access("menu_access", child.name)
+                       for child in item.childs)
+        view = item.baseview
+        if view is None or not view.default_view:
+            return True  # a plain link (add_link): its target checks access itself
+        permission = f"can_{view.get_method_permission(view.default_view)}"
+        return permission in view.base_permissions and super().has_access(
+            permission, view.class_permission_name)
+
     # --- passwords ---------------------------------------------------------------------------
 
     def add_user(self, username, first_name, last_name, email, role=None, password="",
