@@ -97,6 +97,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (".*", _any("can_read", "can_export", "can_list", "can_show", "can_get", "can_info")),
         (".*", "menu_access$"),
         ("UserAccessView$", "can_show$"),
+        ("UserStatsChartView$", "can_chart$"),  # login statistics: a read like any other
     ],
     ROLE_KEPALA_BIRO: [
         *_SELF_SERVICE,

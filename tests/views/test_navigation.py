@@ -100,13 +100,13 @@ def demo_data(team, db_session, tmp_path, app, monkeypatch):
 
 
 def _check_user_menu(client, links) -> list[str]:
-    """The user menu: profile and password first, logout last; language links switch and come
-    back. Returns the problems found."""
+    """The person's menu: profile, own password, language, and logout last. Every entry but
+    logout must answer; the language switch is undone. Returns the problems found."""
     problems = []
-    texts = [text for _href, text, _where in links]
     hrefs = [href for href, _text, _where in links]
-    if not hrefs or "/logout" not in hrefs[-1]:
-        problems.append(f"user menu does not end with logout: {texts}")
+    expected = ["/users/userinfo/", "/resetmypassword/form", "/lang/en", "/logout/"]
+    if [h for h in hrefs if h in expected] != expected or hrefs[-1] != "/logout/":
+        problems.append(f"user menu is not profile, password, language, logout: {hrefs}")
     for href in hrefs:
         if "/logout" in href:
             continue
@@ -118,15 +118,15 @@ def _check_user_menu(client, links) -> list[str]:
     return problems
 
 
-def crawl(client, username: str) -> tuple[list[str], dict[str, int], int]:
+def crawl(client, username: str, user_menu: bool = True) -> tuple[list[str], dict[str, int], int]:
     """(problems, menu entries with their status, pages fetched) for the logged-in client."""
     home = client.get("/")
     assert home.status_code == 200
     page = home.get_data(as_text=True)
     links = anchors(page)
     menu = [(href, text) for href, text, where in links if where == "menu" and href != "#"]
-    user_menu = [link for link in links if link[2] == "user" and link[0] != "#"]
-    problems = _check_user_menu(client, user_menu)
+    mine = [link for link in links if link[2] == "user" and link[0] != "#"]
+    problems = _check_user_menu(client, mine) if user_menu else []
 
     seen: set[str] = {"/"}
     queue: list[tuple[str, str]] = [(_local_path("/", href), f"menu '{text}'")
@@ -171,3 +171,28 @@ def test_every_role_can_walk_the_whole_app_without_errors(demo_data, client, log
     assert all(status == 200 for status in menu_status.values()), menu_status
     assert fetched > len(menu_status)
     assert time.monotonic() - started < 30
+
+
+def test_a_visitor_walks_the_public_pages_without_errors(demo_data, client):
+    problems, _menu, fetched = crawl(client, "anonymous", user_menu=False)
+    assert not problems and fetched >= 1
+    page = client.get("/").get_data(as_text=True)
+    assert [h for h, _t, w in anchors(page) if w == "user"][-1] == "/login/"
+
+
+def test_the_auditor_is_offered_only_what_it_may_open(client, login):
+    login(client, "auditor")
+    menu = [href for href, _t, where in anchors(client.get("/").get_data(as_text=True))
+            if where == "menu"]
+    assert "/import/" not in menu  # importing writes: not the auditor's
+    assert "/userstatschartview/chart/" in menu and "/auditentryview/list/" in menu
+    assert client.get("/userstatschartview/chart/").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["admin", "auditor", "staf", "pengguna1"])
+def test_profile_page_shows_the_persons_own_account(client, login, username):
+    login(client, username)
+    response = client.get("/users/userinfo/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"{username}@iku.test" in page and "/users/access/" not in page
