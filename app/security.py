@@ -277,6 +277,16 @@ class IkuSecurityManager(SecurityManager):
             for view, perm in self.builtin_roles.get(role.name, [])
         )
 
+    def add_permissions_view(self, base_permissions, view_menu):
+        """FAB deletes the stored permissions of a view name that the view being registered
+        lacks; a page and its API share one name here (METHOD_PERMISSIONS), so each would delete
+        the other's (the page's can_export): register what every view of that name offers."""
+        offered = set(base_permissions)
+        for view in self.appbuilder.baseviews:
+            if view.class_permission_name == view_menu:
+                offered.update(view.base_permissions)
+        super().add_permissions_view(sorted(offered), view_menu)
+
     # --- menus -------------------------------------------------------------------------------
     # FAB shows a menu entry to whoever holds "menu_access" on its name, whether or not the page
     # behind it lets them in: a role granted every menu (the Auditor's read-everything spec)
