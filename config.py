@@ -57,7 +57,7 @@ class Config:
 
     APP_NAME = "IKU Backoffice"
     APP_ICON = ""
-    FAB_BASE_TEMPLATE = "appbuilder/baselayout.html"
+    FAB_BASE_TEMPLATE = "appbuilder/iku/baselayout.html"
     FAB_SECURITY_MANAGER_CLASS = "app.views.users.IkuViewsSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.HomeIndexView"
     # Alembic owns the schema; FAB would otherwise create_all() behind its back.
