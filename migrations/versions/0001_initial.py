@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:50:39.714617
+Create Date: 2026-11-30 21:32:33.125171
 
 """
 from alembic import op
@@ -198,6 +198,7 @@ def upgrade():
     sa.Column('head_email', sa.String(length=320), nullable=True),
     sa.Column('section_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), server_default='1000', nullable=False),
     sa.ForeignKeyConstraint(['section_id'], ['section.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')

@@ -88,7 +88,7 @@ def _units(session: Session, content: dict, directory: Directory,
     wanted = None if unit_ids is None else set(unit_ids)
     if wanted is not None:
         query = query.where(OrgUnit.id.in_(wanted))
-    units = session.scalars(query).all()
+    units = session.scalars(query.order_by(OrgUnit.sort_order, OrgUnit.name)).all()
     if wanted is not None and len(units) != len(wanted):
         raise CycleUnitsEmptyError("Sebagian unit yang dipilih tidak ada atau tidak aktif.")
     if not units:
