@@ -128,3 +128,11 @@ def test_describe_merges_a_page_and_its_api_and_orders_the_verbs(app):
     with app.test_request_context():
         assert permission_words.as_text(permission_words.describe(pairs)) == [
             "Bagian: lihat", "Siklus: lihat, ekspor, mulai"]
+
+
+def test_no_menu_leads_to_the_raw_permission_tables(client, login):
+    login(client, "admin")
+    page = client.get("/").get_data(as_text=True)
+    assert "/roles/list/" in page
+    for raw in ("/permissions/list/", "/viewmenus/list/", "/permissionviews/list/"):
+        assert raw not in page and client.get(raw).status_code == 404
