@@ -196,3 +196,17 @@ def test_profile_page_shows_the_persons_own_account(client, login, username):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f"{username}@iku.test" in page and "/users/access/" not in page
+
+
+def test_the_menu_api_offers_the_auditor_the_same_menu(client, login):
+    login(client, "auditor")
+    response = client.get("/api/v1/menu/")
+    assert response.status_code == 200
+
+    def names(items):
+        for item in items:
+            yield item["name"]
+            yield from names(item.get("childs", []))
+
+    offered = set(names(response.get_json()["result"]))
+    assert "Import" not in offered and "Audit trail" in offered
