@@ -57,7 +57,7 @@ class Config:
 
     APP_NAME = "IKU Backoffice"
     APP_ICON = ""
-    FAB_BASE_TEMPLATE = "appbuilder/baselayout.html"
+    FAB_BASE_TEMPLATE = "appbuilder/iku/baselayout.html"
     FAB_SECURITY_MANAGER_CLASS = "app.views.users.IkuViewsSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.HomeIndexView"
     # Alembic owns the schema; FAB would otherwise create_all() behind its back.
@@ -65,6 +65,11 @@ class Config:
     # Permission sync writes to the DB from every worker at start: do it in `flask iku init`.
     FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)
     FAB_ADD_SECURITY_API = True
+    # FAB's raw permission tables ("can_read" on "OrgUnit"): the role pages say the same in
+    # words (app.services.permission_words), and builtin roles are not stored there anyway.
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_SAFE_REDIRECT_HOSTS = env_list("FAB_SAFE_REDIRECT_HOSTS", [])

@@ -97,6 +97,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (".*", _any("can_read", "can_export", "can_list", "can_show", "can_get", "can_info")),
         (".*", "menu_access$"),
         ("UserAccessView$", "can_show$"),
+        ("UserStatsChartView$", "can_chart$"),  # login statistics: a read like any other
     ],
     ROLE_KEPALA_BIRO: [
         *_SELF_SERVICE,
@@ -275,6 +276,47 @@ class IkuSecurityManager(SecurityManager):
             self._match(view, view_name) and self._match(perm, permission_name)
             for view, perm in self.builtin_roles.get(role.name, [])
         )
+
+    def add_permissions_view(self, base_permissions, view_menu):
+        """FAB deletes the stored permissions of a view name that the view being registered
+        lacks; a page and its API share one name here (METHOD_PERMISSIONS), so each would delete
+        the other's (the page's can_export): register what every view of that name offers."""
+        offered = set(base_permissions)
+        for view in self.appbuilder.baseviews:
+            if view.class_permission_name == view_menu:
+                offered.update(view.base_permissions)
+        super().add_permissions_view(sorted(offered), view_menu)
+
+    # --- menus -------------------------------------------------------------------------------
+    # FAB shows a menu entry to whoever holds "menu_access" on its name, whether or not the page
+    # behind it lets them in: a role granted every menu (the Auditor's read-everything spec)
+    # would be offered pages that answer 403. Here an entry also needs the permission of its
+    # view's landing page, and a category needs at least one such entry. The navbar
+    # (is_menu_visible) and the menu API (get_user_menu_access) both go through these two.
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        allowed = super().has_access(permission_name, view_name)
+        if allowed and permission_name == "menu_access":
+            return self._menu_usable(view_name)
+        return allowed
+
+    def get_user_menu_access(self, menu_names=None) -> set[str]:
+        return {name for name in super().get_user_menu_access(menu_names)
+                if self._menu_usable(name)}
+
+    def _menu_usable(self, name: str) -> bool:
+        item = self.appbuilder.menu.find(name)
+        if item is None:
+            return True
+        if item.childs:
+            return any(child.name != "-" and self.has_access("menu_access", child.name)
+                       for child in item.childs)
+        view = item.baseview
+        if view is None or not view.default_view:
+            return True  # a plain link (add_link): its target checks access itself
+        permission = f"can_{view.get_method_permission(view.default_view)}"
+        return permission in view.base_permissions and super().has_access(
+            permission, view.class_permission_name)
 
     # --- passwords ---------------------------------------------------------------------------
 

@@ -87,7 +87,12 @@ class OrgUnitKind(StrEnum):
 class OrgUnit(Model):
     """A pengguna of the service: a satuan organisasi/satuan kerja whose IKU the bureau
     coordinates. `section` is the Bagian that serves it; reorganisations move units between
-    Bagian, and OrgUnitAssignment keeps who served it when."""
+    Bagian, and OrgUnitAssignment keeps who served it when. `sort_order` is the unit's place in
+    the standard's own list (its "ruang lingkup"), the order every list of units follows;
+    units added by hand come after them (UNORDERED), by name."""
+
+    UNORDERED = 1000
+    default_order = ("sort_order", "name")  # app.views.datamodel: select boxes, unordered lists
 
     __tablename__ = "org_unit"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +105,7 @@ class OrgUnit(Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
     section: Mapped[Section | None] = relationship()
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=UNORDERED, server_default="1000")
 
     @validates("code")
     def _normalise_code(self, _key, value: str) -> str:

@@ -12,7 +12,7 @@ from limits.storage import storage_from_string
 
 from app.models.org import OrgUnit
 from app.security import NO_UNIT, ROLE_PENGGUNA, ROLE_SPEC, scope_unit_id
-from app.services import audit
+from app.services import audit, permission_words
 from app.services.passwords import validate_password
 
 log = logging.getLogger(__name__)
@@ -183,28 +183,11 @@ def _audit(action: str, user, details: dict) -> None:
 
 
 def effective_access(user) -> dict:
-    """Roles, the (view, permission) pairs the user reaches, its menus, and its unit scope.
-
-    Mirrors FAB's own check (_has_view_access): builtin roles by the spec's regexes, roles an
-    administrator created in the database by their stored permissions, and roles inherited
-    through groups."""
+    """Roles, the (view, permission) pairs the user reaches, its menus, its unit scope, and the
+    same in words (permission_words) for the page that shows them."""
     sm = _sm()
     roles = sm.get_user_roles(user)
-    stored = {
-        (pv.view_menu.name, pv.permission.name)
-        for role in roles
-        if role.name not in sm.builtin_roles
-        for pv in role.permissions
-    }
-    granted = sorted(
-        (view, perm)
-        for perm, view in _all_permission_views(sm)
-        if (view, perm) in stored
-        or any(
-            role.name in sm.builtin_roles and sm._has_access_builtin_roles(role, perm, view)
-            for role in roles
-        )
-    )
+    granted = granted_pairs(roles)
     menus = sorted(view for view, perm in granted if perm == "menu_access")
     actions = [(view, perm) for view, perm in granted if perm != "menu_access"]
     unit_id = scope_unit_id(user)
@@ -213,7 +196,41 @@ def effective_access(user) -> dict:
         unit = sm.session.get(OrgUnit, unit_id)
         unit_name = unit.name if unit else None
     return {"roles": sorted({r.name for r in roles}), "menus": menus, "actions": actions,
-            "unit_scope": unit_id, "unit_name": unit_name}
+            "unit_scope": unit_id, "unit_name": unit_name,
+            "menu_words": permission_words.menu_words(granted),
+            "permission_words": permission_words.describe(actions)}
+
+
+def role_access(role_name: str) -> dict:
+    """What one role grants, in words: its menus and [(entity, [verbs])]; empty for an unknown
+    role name."""
+    role = _sm().find_role(role_name)
+    granted = granted_pairs([role]) if role is not None else []
+    return {"menu_words": permission_words.menu_words(granted),
+            "permission_words": permission_words.describe(
+                [(view, perm) for view, perm in granted if perm != "menu_access"])}
+
+
+def granted_pairs(roles) -> list[tuple[str, str]]:
+    """The (view, permission) pairs any of `roles` grants. Mirrors FAB's own check
+    (_has_view_access): builtin roles by the spec's regexes, roles an administrator created in
+    the database by their stored permissions."""
+    sm = _sm()
+    stored = {
+        (pv.view_menu.name, pv.permission.name)
+        for role in roles
+        if role.name not in sm.builtin_roles
+        for pv in role.permissions
+    }
+    return sorted(
+        (view, perm)
+        for perm, view in _all_permission_views(sm)
+        if (view, perm) in stored
+        or any(
+            role.name in sm.builtin_roles and sm._has_access_builtin_roles(role, perm, view)
+            for role in roles
+        )
+    )
 
 
 def _all_permission_views(sm):

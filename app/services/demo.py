@@ -42,6 +42,7 @@ def seed_org_from_standard(content: dict) -> None:
     scope = content["scope"]
     unit = scope["service_unit"]
     biro = _upsert(Section, "code", unit["code"], name=unit["name"], kind=SectionKind.BIRO)
+    order = 0  # the units' place in the standard's list, across its Bagian (seed D.2)
     for bagian in scope["executors"]["bagian"]:
         section = _upsert(Section, "code", bagian["code"], name=bagian["name"],
                           kind=SectionKind.BAGIAN, parent=biro)
@@ -50,8 +51,11 @@ def seed_org_from_standard(content: dict) -> None:
             _upsert(Section, "code", f"{bagian['code']}-{code}", name=f"{name} {suffix}",
                     kind=SectionKind.SUBBAGIAN, parent=section)
         for item in bagian["units"]:
-            _upsert(OrgUnit, "code", item["code"], name=item["name"], kind=OrgUnitKind.SATORG,
-                    section=section)
+            unit = _upsert(OrgUnit, "code", item["code"], name=item["name"],
+                           kind=OrgUnitKind.SATORG, section=section)
+            order += 1
+            if unit.sort_order in (None, OrgUnit.UNORDERED):  # an admin's own order stays
+                unit.sort_order = order
     for item in scope["competences"]["items"]:
         _upsert(Competence, "code", item["label"], description=item["text"])
     for code, name, level, actor in POSITIONS:

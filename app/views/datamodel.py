@@ -103,8 +103,13 @@ class IkuSQLAInterface(SQLAInterface):
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
         """FAB's query(), but an unpaginated result (a select box's choices) is counted by
-        len() instead of a second scan, and a page's count may be capped (count_limit)."""
+        len() instead of a second scan, a page's count may be capped (count_limit), and a
+        model's `default_order` applies when no order is asked for."""
         base = self.session.query(self.obj)
+        if not order_column and getattr(self.obj, "default_order", None):
+            # A model's own order (e.g. units as the standard lists them) where FAB has none:
+            # the select boxes of relation fields and lists without a base_order.
+            base = base.order_by(*(getattr(self.obj, name) for name in self.obj.default_order))
         rows = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                               select_columns, outer_default_load).all()
         name = self.obj.__name__

@@ -61,7 +61,7 @@ class OrgUnitView(BaseModelView):
     ]  # fmt: skip
     show_columns = add_columns
     order_columns = ["code", "name", "kind", "active"]
-    base_order = ("code", "asc")
+    base_order = ("sort_order", "asc")  # as the standard lists the units
     label_columns = {
         "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"),
         "section": _l("Served by section"), "head_name": _l("Head"),

@@ -7,27 +7,30 @@ the role spec grants "UserDBModelView" and "ResetMyPasswordView", not names of o
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from flask import abort, flash, redirect
+from flask import abort, current_app, flash, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
-from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.fields import QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, Select2ManyWidget
 from flask_appbuilder.security.forms import ResetPasswordForm, roles_or_groups_required
+from flask_appbuilder.security.sqla.models import PermissionView
 from flask_appbuilder.security.views import (
     AuthDBView,
     ResetMyPasswordView,
     ResetPasswordView,
+    RoleModelView,
     UserDBModelView,
 )
 from flask_appbuilder.validators import PasswordComplexityValidator
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, StopValidation
 
 from app.security import IkuSecurityManager
-from app.services import access
+from app.services import access, permission_words
 from app.services.passwords import POLICY_HINT, validate_password
 from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin
@@ -153,6 +156,72 @@ class IkuUserDBModelView(DisplayMixin, ScaledViewMixin, UserDBModelView):
         super().pre_add(item)
 
 
+class RoleWordsListWidget(ListWidget):
+    template = "appbuilder/iku/role_list.html"
+
+    def __init__(self, **kwargs):
+        kwargs.update(appbuilder=current_app.appbuilder, role_words=_role_lines)
+        super().__init__(**kwargs)
+
+
+class RoleWordsShowWidget(ShowWidget):
+    template = "appbuilder/iku/role_show.html"
+
+    def __init__(self, **kwargs):
+        kwargs.update(appbuilder=current_app.appbuilder,
+                      role_menus=lambda name: access.role_access(name)["menu_words"],
+                      role_permissions=lambda name: access.role_access(name)["permission_words"])
+        super().__init__(**kwargs)
+
+
+def _role_lines(name: str) -> list[str]:
+    return permission_words.as_text(access.role_access(name)["permission_words"])
+
+
+def _permission_label(permission_view) -> str:
+    """An option of the role form: "Siklus: ekspor" rather than "can export on Cycle"."""
+    view, permission = permission_view.view_menu.name, permission_view.permission.name
+    if permission == permission_words.MENU:
+        return f"{gettext('Menu')}: {permission_words.entity_word(view)}"
+    return f"{permission_words.entity_word(view)}: {permission_words.verb_word(permission)}"
+
+
+def _permission_options() -> list:
+    query = current_app.appbuilder.sm.session.query(PermissionView).options(
+        joinedload(PermissionView.view_menu), joinedload(PermissionView.permission))
+    return sorted(query, key=_permission_label)
+
+
+class IkuRoleModelView(RoleModelView):
+    """FAB's role pages with permissions in words (app.services.permission_words): FAB prints a
+    builtin role's spec as regex tuples and a stored role's as "can read on OrgUnit". A builtin
+    role is defined in code (app.security.ROLE_SPEC), so its edit page, which could only store
+    permissions FAB never reads for it, sends the reader to its show page instead."""
+
+    class_permission_name = "RoleModelView"
+    list_widget = RoleWordsListWidget
+    show_widget = RoleWordsShowWidget
+    add_form_extra_fields = edit_form_extra_fields = {
+        "permissions": QuerySelectMultipleField(
+            _l("Permissions"),
+            query_func=_permission_options,
+            get_pk_func=lambda permission_view: permission_view.id,
+            get_label=_permission_label,
+            widget=Select2ManyWidget(),
+        )
+    }
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        role = self.datamodel.get(pk)
+        if role is not None and role.name in self.appbuilder.sm.builtin_roles:
+            flash(gettext("This role is defined by the application; its permissions cannot be "
+                          "changed here."), "info")
+            return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        return super().edit(pk)
+
+
 class UserAccessView(BaseView):
     """What a user can see and do, computed by the same checks FAB runs on each request: the
     answer to "why can (not) this person open that page" without reading regexes."""
@@ -168,11 +237,8 @@ class UserAccessView(BaseView):
         if user is None:
             abort(404)
         result = access.effective_access(user)
-        by_view = defaultdict(list)
-        for view, perm in result["actions"]:
-            by_view[view].append(perm)
         return self.render_template("appbuilder/iku/user_access.html", user=user,
-                                    access=result, by_view=sorted(by_view.items()),
+                                    access=result, permission_words=result["permission_words"],
                                     no_unit=access.NO_UNIT)
 
 
@@ -191,3 +257,4 @@ class IkuViewsSecurityManager(IkuSecurityManager):
     authdbview = IkuAuthDBView
     resetpasswordview = IkuResetPasswordView
     resetmypasswordview = IkuResetMyPasswordView
+    rolemodelview = IkuRoleModelView

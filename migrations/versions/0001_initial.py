@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 21:17:56.109608
+Create Date: 2026-11-30 21:32:33.125171
 
 """
 from alembic import op
@@ -198,6 +198,7 @@ def upgrade():
     sa.Column('head_email', sa.String(length=320), nullable=True),
     sa.Column('section_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), server_default='1000', nullable=False),
     sa.ForeignKeyConstraint(['section_id'], ['section.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
@@ -412,7 +413,6 @@ def upgrade():
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('parallel', sa.Boolean(), nullable=False),
-    sa.Column('substep_time_policy', sa.String(length=20), nullable=True),
     sa.Column('is_leaf', sa.Boolean(), nullable=False),
     sa.Column('actor_code', sa.String(length=50), nullable=True),
     sa.Column('actor_kind', sa.String(length=20), nullable=True),

@@ -49,8 +49,7 @@ def _navbar_text(page) -> str:
 
 
 def _clean(page) -> None:
-    noise = [p for p in page.problems if "favicon" not in p]
-    assert not noise, f"console errors / failed requests on {page.url}: {noise}"
+    assert not page.problems, f"console errors / failed requests on {page.url}: {page.problems}"
 
 
 def test_admin_sees_the_whole_organisation(page, live_server, login, screenshot_dir):

@@ -141,9 +141,10 @@ def test_access_page_of_a_liaison_names_its_unit_and_menus(admin, db_session):
     user = _user(db_session, "pengguna1")
     page = _page(admin.get(f"/users/access/{user.id}"))
     assert "Pengguna" in page and "Sekretariat Presiden" in page
-    assert "OrgUnit" in page and "can_read" in page
-    assert "<td>Section</td>" not in page and "<td>Pelaksana</td>" not in page
-    assert "UserDBModelView" in page and "can_add" not in page
+    assert "<tr><td>Satuan Organisasi</td><td>lihat, ubah, ekspor</td></tr>" in page
+    assert "<td>Bagian</td>" not in page and "<td>Pelaksana</td>" not in page
+    assert "<tr><td>Akun pengguna</td><td>lihat profil sendiri</td></tr>" in page
+    assert "OrgUnit" not in page and "can_" not in page
 
 
 def test_access_page_of_bureau_staff_says_all_units(admin, db_session):

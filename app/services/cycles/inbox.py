@@ -211,7 +211,8 @@ def board_choices(session: Session) -> BoardChoices:
     users = session.scalars(select(IkuUser).where(
         IkuUser.id.in_(select(open_items.c.assignee_user_id)))).all()
     units = session.execute(select(OrgUnit.id, OrgUnit.name).where(
-        OrgUnit.id.in_(select(open_items.c.org_unit_id))).order_by(OrgUnit.name)).tuples().all()
+        OrgUnit.id.in_(select(open_items.c.org_unit_id))).order_by(OrgUnit.sort_order,
+                                                                   OrgUnit.name)).tuples().all()
     people = sorted(((u.id, user_name(u)) for u in users), key=lambda pair: pair[1] or "")
     return BoardChoices([tuple(r) for r in cycles], [tuple(r) for r in sections], people,
                         [tuple(r) for r in units])

@@ -58,7 +58,7 @@ class CyclePageView(BaseView):
         form.reason.choices = [(r["code"], r["text"])
                                for r in (cycles.cycle_reasons(chosen) if chosen else [])]
         units = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
-            OrgUnit.active.is_(True)).order_by(OrgUnit.code)).tuples().all()
+            OrgUnit.active.is_(True)).order_by(OrgUnit.sort_order, OrgUnit.name)).tuples().all()
         form.units.choices = [(unit_id, name) for unit_id, name in units]
         plan = None
         if not form.is_submitted():
