@@ -52,6 +52,7 @@ EMAIL = [Optional(), Email(message=_l("Invalid email address."))]
 class OrgUnitView(BaseModelView):
     datamodel = SQLAInterface(OrgUnit)
     scope_column = "id"
+    scoped_editable_columns = sorted(org_service.LIAISON_EDITABLE)
     list_title = show_title = _l("Organisation units")
     add_title = edit_title = _l("Organisation unit")
     list_columns = ["code", "name", "kind", "section", "head_name", "head_email", "active"]
