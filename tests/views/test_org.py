@@ -163,3 +163,15 @@ def test_admin_edits_every_field_of_a_unit(admin, db_session):
     for name in ("code", "name", "kind", "section", "head_name", "head_email", "active"):
         assert f'name="{name}"' in form, name
     assert "form-control-static" not in form
+
+
+def test_an_address_of_the_organisations_own_domain_is_accepted_in_the_form(admin, db_session):
+    admin.post("/pelaksanaview/add", data={
+        "name": "Siti Lokal", "nip": VALID_NIP, "email": "Siti@IKU.local", "active": "y",
+    })
+    assert db_session.query(Pelaksana).filter_by(nip=VALID_NIP).one().email == "Siti@iku.local"
+    page = admin.post("/pelaksanaview/add", data={
+        "name": "Orang Asing", "nip": "199001012015031002", "email": "x@lain.local",
+    }).get_data(as_text=True)
+    assert "Alamat email tidak valid" in page
+    assert db_session.query(Pelaksana).filter_by(name="Orang Asing").count() == 0
