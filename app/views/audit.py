@@ -108,6 +108,7 @@ def summary_text(row) -> str:
 
 class AuditTimelineView(ChoiceSearchMixin, BaseModelView):
     datamodel = SQLAInterface(AuditTimelineRow)
+    scope_column = "unit_id"  # only unscoped roles read the trail today; should that change
     class_permission_name = "AuditLog"
     base_permissions = ["can_read", "can_export"]
     count_limit = 10_000  # a log that only grows: filters, not page 4,000, find an entry
@@ -156,6 +157,7 @@ class AuditEntryView(BaseModelView):
     """One entry as stored, in words: the old and new values, and the hashes that seal them."""
 
     datamodel = SQLAInterface(AuditEntry)
+    scope_column = "unit_id"
     class_permission_name = "AuditLog"
     base_permissions = ["can_read", "can_export"]
     count_limit = 10_000

@@ -255,3 +255,12 @@ def test_an_entry_names_record_and_fields_by_their_labels(client, login, db_sess
     assert "(disembunyikan)" in text
     for code in ("ab_user", "org_unit_id", "org_unit ", "password", "update"):
         assert code not in text, code
+
+
+def test_the_trail_exports_what_the_page_shows(client, login, happenings):
+    login(client, "auditor")
+    response = client.get("/audittimelineview/export/csv?_flt_3_kind=cycle")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Siklus dimulai" in body and "IKU-AUDIT" in body
+    assert "Karo Uji (karo)" in body and "Sekretariat Presiden" not in body
+    assert "cycle_start" not in body and "work_item" not in body
