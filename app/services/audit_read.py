@@ -15,7 +15,7 @@ action the cycle and item it concerns.
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from sqlalchemy import String, case, cast, literal, null, select, union_all
+from sqlalchemy import Text, case, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models.audit import AuditAction, AuditEntry
@@ -36,60 +36,74 @@ SOURCE_AUDIT, SOURCE_CYCLE = "audit", "cycle"
 CLI_PREFIX = "cli:"
 
 
-def _display_name(user):
-    return user.c.first_name + literal(" ") + user.c.last_name
+def _text(value):
+    """Every text column as TEXT in both branches: PostgreSQL merges a UNION ALL into one scan
+    per table (and so can read a page off the occurred_at indexes) only when the branches'
+    column types match exactly, varchar lengths included."""
+    return cast(literal(value) if isinstance(value, str) else value, Text)
+
+
+def _display_name(users, match):
+    return _text(select(users.c.first_name + literal(" ") + users.c.last_name).where(match)
+                 .scalar_subquery())
 
 
 def _timeline():
+    """Each branch reads ONE table and looks the rest up by scalar subqueries, not joins: a
+    page (ORDER BY occurred_at DESC LIMIT 25) is then a merge of two index scans that stops
+    after 25 rows, and the look-ups run for those rows only. With joins, PostgreSQL built and
+    sorted the whole union: 1.1 s a page at 700,000 events."""
     entries, events = AuditEntry.__table__, WorkEvent.__table__
-    items, cycles = WorkItem.__table__, Cycle.__table__
-    actor, by = IkuUser.__table__.alias("audit_actor"), IkuUser.__table__.alias("event_user")
+    items, cycles, users = WorkItem.__table__, Cycle.__table__, IkuUser.__table__
     kind = case(
-        *[(entries.c.action.in_([str(a) for a in actions]), literal(name))
+        *[(entries.c.action.in_([str(a) for a in actions]), _text(name))
           for name, actions in KINDS.items()],
-        else_=literal(KIND_OTHER),
+        else_=_text(KIND_OTHER),
     )
+    nothing = cast(null(), Text)
+
+    def item(column):
+        return select(column).where(items.c.id == events.c.item_id).scalar_subquery()
+
     audit_rows = select(
-        literal("a").concat(cast(entries.c.id, String)).label("key"),
-        literal(SOURCE_AUDIT).label("source"),
+        _text("a").concat(_text(entries.c.id)).label("key"),
+        _text(SOURCE_AUDIT).label("source"),
         entries.c.id.label("source_id"),
         kind.label("kind"),
         entries.c.occurred_at,
-        entries.c.actor,
-        _display_name(actor).label("actor_name"),
-        entries.c.actor_ip,
-        entries.c.action,
-        entries.c.entity,
-        entries.c.entity_id,
+        _text(entries.c.actor).label("actor"),
+        _display_name(users, users.c.username == entries.c.actor).label("actor_name"),
+        _text(entries.c.actor_ip).label("actor_ip"),
+        _text(entries.c.action).label("action"),
+        _text(entries.c.entity).label("entity"),
+        _text(entries.c.entity_id).label("entity_id"),
         entries.c.unit_id,
         entries.c.changes.label("details"),
-        cast(null(), String).label("note"),
-        cast(null(), String).label("cycle_code"),
-        cast(null(), String).label("item_label"),
-        cast(null(), String).label("item_title"),
-    ).select_from(entries.outerjoin(actor, actor.c.username == entries.c.actor))
+        nothing.label("note"),
+        nothing.label("cycle_code"),
+        nothing.label("item_label"),
+        nothing.label("item_title"),
+    )
     event_rows = select(
-        literal("w").concat(cast(events.c.id, String)).label("key"),
-        literal(SOURCE_CYCLE).label("source"),
+        _text("w").concat(_text(events.c.id)).label("key"),
+        _text(SOURCE_CYCLE).label("source"),
         events.c.id.label("source_id"),
-        literal(KIND_CYCLE).label("kind"),
+        _text(KIND_CYCLE).label("kind"),
         events.c.occurred_at,
-        by.c.username.label("actor"),
-        _display_name(by).label("actor_name"),
-        cast(null(), String).label("actor_ip"),
-        events.c.action,
-        literal("work_item").label("entity"),
-        cast(events.c.item_id, String).label("entity_id"),
-        items.c.org_unit_id.label("unit_id"),
+        _text(select(users.c.username).where(users.c.id == events.c.user_id).scalar_subquery())
+        .label("actor"),
+        _display_name(users, users.c.id == events.c.user_id).label("actor_name"),
+        nothing.label("actor_ip"),
+        _text(events.c.action).label("action"),
+        _text("work_item").label("entity"),
+        _text(events.c.item_id).label("entity_id"),
+        item(items.c.org_unit_id).label("unit_id"),
         events.c.details,
-        events.c.note,
-        cycles.c.code.label("cycle_code"),
-        items.c.label.label("item_label"),
-        items.c.title.label("item_title"),
-    ).select_from(
-        events.join(cycles, cycles.c.id == events.c.cycle_id)
-        .outerjoin(items, items.c.id == events.c.item_id)
-        .outerjoin(by, by.c.id == events.c.user_id)
+        _text(events.c.note).label("note"),
+        _text(select(cycles.c.code).where(cycles.c.id == events.c.cycle_id).scalar_subquery())
+        .label("cycle_code"),
+        _text(item(items.c.label)).label("item_label"),
+        _text(item(items.c.title)).label("item_title"),
     )
     return union_all(audit_rows, event_rows).subquery("audit_timeline")
 
