@@ -264,3 +264,14 @@ def test_the_trail_exports_what_the_page_shows(client, login, happenings):
     assert response.status_code == 200 and "Siklus dimulai" in body and "IKU-AUDIT" in body
     assert "Karo Uji (karo)" in body and "Sekretariat Presiden" not in body
     assert "cycle_start" not in body and "work_item" not in body
+
+
+def test_the_trail_in_english_has_no_indonesian_left(client, login, happenings):
+    login(client, "auditor")
+    client.get("/lang/en")
+    text = _text(client.get("/audittimelineview/list/").get_data(as_text=True))
+    assert "Data change" in text and "Changed" in text and "Cycle started" in text
+    assert "Organisation unit: Sekretariat Presiden" in text and "Command line" in text
+    assert "Time (WIB)" in text and "CSV, 3 rows" in text
+    for word in ("Perubahan data", "Ubah", "Baris perintah", "Kolom:", "baris"):
+        assert word not in text, word
