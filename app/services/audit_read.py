@@ -8,8 +8,8 @@ read-only by construction (a SELECT) and not part of the schema (no table, no mi
 hash chain is neither read nor touched here.
 
 Each row carries `kind` (what sort of event: see KINDS), the actor's username and display name
-(joined from the accounts, so a renamed person reads under their current name), and for a cycle
-action the cycle and item it concerns.
+(looked up in the accounts, so a renamed person reads under their current name), and for a
+cycle action the cycle and item it concerns.
 """
 
 from __future__ import annotations
