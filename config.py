@@ -116,6 +116,9 @@ class Config:
 
     IKU_STANDARDS_DIR = str(BASE_DIR / "app" / "standards")
     IKU_EXPORT_MAX_ROWS = env_int("IKU_EXPORT_MAX_ROWS", 50000)
+    # The organisation's own mail domains: accepted even where email-validator refuses them
+    # (special-use names such as an intranet's .local; see app/services/emails.py).
+    IKU_ORG_EMAIL_DOMAINS = env_list("IKU_ORG_EMAIL_DOMAINS", ["iku.local"])
     # Uploaded import files wait here between preview and confirm: a shared volume when the app
     # runs on several machines (empty = instance/imports).
     IKU_IMPORT_DIR = env_str("IKU_IMPORT_DIR", "")
@@ -149,4 +152,5 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     FAB_UPDATE_PERMS = False
+    IKU_ORG_EMAIL_DOMAINS = ["iku.local", "iku.test"]  # the test accounts' own domain
     MAIL_PORT = 8025

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.services import access, demo
+from app.services.emails import EmailAddressInvalidError, normalize_address
 from app.services.passwords import PasswordTooWeakError, generate_password
 
 iku = AppGroup("iku", help="IKU Backoffice operations.")
@@ -41,9 +42,9 @@ def demo_command() -> None:
 def create_user_command(username, email, first_name, last_name, roles, password) -> None:
     """Create a user under the password policy."""
     try:
-        access.create_user(username, first_name or username, last_name or "-", email,
-                           list(roles), password)
-    except (PasswordTooWeakError, access.UserCreateError) as exc:
+        access.create_user(username, first_name or username, last_name or "-",
+                           normalize_address(email), list(roles), password)
+    except (PasswordTooWeakError, access.UserCreateError, EmailAddressInvalidError) as exc:
         _fail(exc)
     click.echo(f"Pengguna {username} dibuat.")
 

@@ -10,22 +10,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from app.models.org import NipInvalidError, OrgUnit, OrgUnitKind, Pelaksana, Position, Section, parse_nip
+from app.services.emails import EmailAddressInvalidError, normalize_address
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
 TRUE_WORDS = {"ya", "y", "yes", "true", "benar", "1", "aktif"}
+SCIENTIFIC_RE = re.compile(r"^\d[.,]\d+E\+?\d+$", re.IGNORECASE)
 FALSE_WORDS = {"tidak", "t", "no", "n", "false", "salah", "0", "nonaktif", "tidak aktif"}
 
 
 # Every message an admin can get, in one place; the validation code only names them.
 MESSAGES = {
     "too_big": "Berkas lebih dari {max_mb} MB; bagi menjadi beberapa berkas.",
-    "not_xlsx": "Berkas bukan XLSX yang valid; unggah berkas Excel (.xlsx).",
+    "not_xlsx": "Berkas tidak dapat dibaca; unggah berkas Excel (.xlsx) atau CSV (.csv).",
     "too_many_rows": "Berkas memuat lebih dari {max_rows} baris data; bagi menjadi beberapa berkas.",
     "no_rows": "Berkas tidak memuat baris data di bawah baris judul.",
     "unknown_header": "Kolom tidak dikenal. Kolom yang diharapkan: {expected}.",
@@ -125,6 +126,8 @@ def _ref(header: str, attr: str) -> Callable:
 def _nip(raw, _lookups):
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raise CellError("nip_number")
+    if isinstance(raw, str) and SCIENTIFIC_RE.match(raw.strip()):  # a CSV saved by Excel
+        raise CellError("nip_number")
     try:
         parse_nip(cell_text(raw))
     except NipInvalidError as exc:
@@ -134,8 +137,8 @@ def _nip(raw, _lookups):
 
 def _email(raw, _lookups):
     try:
-        return validate_email(cell_text(raw), check_deliverability=False).normalized
-    except EmailNotValidError:
+        return normalize_address(cell_text(raw))
+    except EmailAddressInvalidError:
         raise CellError("email", value=cell_text(raw)) from None
 
 

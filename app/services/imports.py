@@ -1,4 +1,4 @@
-"""Importing pelaksana and organisation units from XLSX.
+"""Importing pelaksana and organisation units from XLSX or CSV.
 
 Two steps over the same validation: `preview_import` is a dry run that lists every problem by
 Excel row and column header at once (an admin fixes a file in one pass, not one error per
@@ -6,10 +6,15 @@ upload), `apply_import` validates again and saves every row in one transaction o
 A key that already exists (unit code, NIP) updates that record: re-importing a corrected list
 is the normal use. On an update an empty optional cell keeps the stored value, so a sheet that
 only moves units between Bagian does not wipe their heads' names.
+
+A CSV file carries the same columns: UTF-8 with or without a BOM (Excel's "CSV UTF-8"), or the
+Windows code page of Excel's plain "CSV", separated by commas or by semicolons (Excel in an
+Indonesian locale, where the comma is the decimal separator).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from typing import Any
@@ -38,11 +43,34 @@ from app.services.import_columns import (  # noqa: F401  (KINDS, MAX_*: the view
     load_lookups,
 )
 
+ZIP_MAGIC = b"PK\x03\x04"  # an XLSX file is a ZIP archive; anything else is read as CSV
+CSV_SEPARATORS = ";,\t"
+
+
+def _read_csv(file_bytes: bytes, problems: Problems):
+    """Rows of a CSV file as lists of strings, the separator taken from the header line."""
+    if b"\x00" in file_bytes:
+        return problems.add(None, None, "not_xlsx")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = file_bytes.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return problems.add(None, None, "not_xlsx")
+    header = text.split("\n", 1)[0]
+    separator = max(CSV_SEPARATORS, key=header.count)
+    return (row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+
 
 def _read_rows(file_bytes: bytes, problems: Problems):
-    """The first sheet's rows as value tuples, or None with a file-level problem."""
+    """The first sheet's (or the CSV file's) rows as value tuples, or None with a file-level
+    problem."""
     if len(file_bytes) > MAX_BYTES:
         return problems.add(None, None, "too_big", max_mb=f"{MAX_BYTES / 1024 / 1024:g}")
+    if not file_bytes.startswith(ZIP_MAGIC):
+        return _read_csv(file_bytes, problems)
     try:
         workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -11,10 +11,20 @@ from app.models.org import OrgUnit, OrgUnitAssignment
 from app.security import current_scope_unit_id
 
 LIAISON_EDITABLE = {"head_name", "head_title", "head_email"}
+# How a refusal names a unit's fields to a person (the API's message; forms use their labels).
+UNIT_FIELD_WORDS = {
+    "code": "kode", "name": "nama", "kind": "jenis", "section": "Bagian", "section_id": "Bagian",
+    "active": "status aktif",
+}  # fmt: skip
 
 
 class UnitEditForbiddenError(ValueError):
-    """A liaison tried to change what only the bureau decides (code, Bagian, status...)."""
+    """A liaison tried to change what only the bureau decides (code, Bagian, status...).
+    `fields` names the attributes, so a form can point at them by their labels."""
+
+    def __init__(self, message: str, fields: list[str]):
+        super().__init__(message)
+        self.fields = fields
 
 
 def _actor_name() -> str | None:
@@ -38,7 +48,9 @@ def check_liaison_unit_edit(unit: OrgUnit) -> None:
     if forbidden:
         raise UnitEditForbiddenError(
             "Anda hanya dapat mengubah nama, jabatan dan email pimpinan satuan organisasi. "
-            f"Kolom yang tidak boleh diubah: {', '.join(sorted(forbidden))}."
+            "Kolom yang tidak boleh diubah: "
+            f"{', '.join(sorted({UNIT_FIELD_WORDS.get(f, f) for f in forbidden}))}.",
+            sorted(forbidden),
         )
 
 

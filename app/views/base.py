@@ -6,6 +6,8 @@ Workarounds on top of Flask-AppBuilder live here, once:
 - the unit scope filter (app.security) is put in front of every query of the view, so list,
   show, edit, delete, actions and export cannot reach another unit's rows;
 - a record a liaison adds is pinned to its own unit, and one it edits cannot leave it;
+- app.views.editing.EditFormsMixin: per-user read-only columns, and a refused save that keeps
+  what was typed;
 - app.views.datamodel.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
   relation columns, and `search_relation_text` for relations too large for a select box;
 - app.views.display.DisplayMixin: every value shown as a person reads it (Ya/Tidak, "–",
@@ -22,6 +24,7 @@ from wtforms.validators import InputRequired
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
 from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin, display_value  # noqa: F401  (re-exported)
+from app.views.editing import EditFormsMixin
 from app.views.lists import ExportMixin
 
 
@@ -42,7 +45,7 @@ def enforce_unit_scope(item, scope_column: str | None) -> None:
         raise ScopeViolationError("Data ini hanya boleh untuk satuan organisasi Anda sendiri.")
 
 
-class BaseModelView(DisplayMixin, ExportMixin, ScaledViewMixin, ModelView):
+class BaseModelView(EditFormsMixin, DisplayMixin, ExportMixin, ScaledViewMixin, ModelView):
     """scope_column: the record's path to its OrgUnit ("id" for OrgUnit itself), or None for
     records that belong to the bureau rather than to a unit. search_relation_text and
     count_limit: see ScaledViewMixin."""

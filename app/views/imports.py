@@ -1,4 +1,4 @@
-"""XLSX import pages: upload, dry-run preview, confirm.
+"""XLSX and CSV import pages: upload, dry-run preview, confirm.
 
 The uploaded file is kept server-side under a random token remembered in the user's session,
 and the confirm step validates that stored file again rather than trusting the preview: the
@@ -36,7 +36,7 @@ LIST_ENDPOINTS = {"pelaksana": "PelaksanaView.list", "units": "OrgUnitView.list"
 
 class UploadForm(DynamicForm):
     kind = SelectField(_l("Data"), choices=list(KIND_LABELS.items()), validators=[DataRequired()])
-    file = FileField(_l("XLSX file"), validators=[FileRequired()])
+    file = FileField(_l("XLSX or CSV file"), validators=[FileRequired()])
 
 
 class ConfirmForm(DynamicForm):

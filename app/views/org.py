@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from app.models.org import (
     Competence,
@@ -22,7 +22,7 @@ from app.models.org import (
 )
 from app.services import org as org_service
 from app.views.base import BaseModelView
-from app.views.fields import enum_formatter, enum_select
+from app.views.fields import EmailAddress, enum_formatter, enum_select
 
 UNIT_KINDS = {
     OrgUnitKind.KEMENTERIAN: _l("Ministry"),
@@ -46,12 +46,13 @@ def nip_validator(_form, field) -> None:
         raise ValidationError(str(exc)) from None
 
 
-EMAIL = [Optional(), Email(message=_l("Invalid email address."))]
+EMAIL = [Optional(), EmailAddress(message=_l("Invalid email address."))]
 
 
 class OrgUnitView(BaseModelView):
     datamodel = SQLAInterface(OrgUnit)
     scope_column = "id"
+    scoped_editable_columns = sorted(org_service.LIAISON_EDITABLE)
     list_title = show_title = _l("Organisation units")
     add_title = edit_title = _l("Organisation unit")
     list_columns = ["code", "name", "kind", "section", "head_name", "head_email", "active"]

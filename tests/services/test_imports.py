@@ -1,7 +1,8 @@
-"""XLSX import: every problem at once by row and column, and all rows saved or none."""
+"""XLSX and CSV import: every problem at once by row and column, and all rows saved or none."""
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -23,6 +24,14 @@ def xlsx(*rows) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def csv_bytes(*rows, separator: str = ",", bom: bool = False, encoding: str = "utf-8") -> bytes:
+    """A CSV file as Excel writes it: CRLF line ends, cells quoted where they must be."""
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(
+        ["" if cell is None else cell for cell in row] for row in rows)
+    return ("\ufeff" if bom else "").encode("utf-8") + out.getvalue().encode(encoding)
 
 
 def where(problems) -> set[tuple]:
@@ -85,7 +94,8 @@ def test_a_wrong_header_row_is_reported_alone(db_session):
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (b"not a spreadsheet", "bukan XLSX"),
+        (b"\x00\x01\x02 binary", "tidak dapat dibaca"),
+        (b"PK\x03\x04 a broken xlsx", "tidak dapat dibaca"),
         (xlsx(PELAKSANA_HEADERS), "tidak memuat baris data"),
     ],
 )
@@ -192,3 +202,52 @@ def test_an_applied_import_is_audited(db_session):
     imports.apply_import("units", xlsx(UNIT_HEADERS, ["DEP-BARU", "Deputi Baru"]), db_session)
     entry = db_session.query(AuditEntry).filter_by(action="import").one()
     assert (entry.entity, entry.changes) == ("OrgUnit", {"kind": "units", "created": 1, "updated": 0})
+
+
+CSV_ROWS = (
+    PELAKSANA_HEADERS,
+    ["Siti Rahma", NIP_A, "STAF", "Subbagian Perencanaan dan Pelaporan Kinerja I",
+     "siti@setneg.go.id", "Ya"],
+    ["Budi; Santoso, S.H.", NIP_B, "KABAG", "AK2", None, "Tidak"],  # separators inside a cell
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("separator", "bom", "encoding"),
+    [(",", False, "utf-8"), (";", True, "utf-8"), (";", False, "utf-8"), (",", True, "utf-8"),
+     (";", False, "cp1252")],
+    ids=["comma", "semicolon-bom", "semicolon", "comma-bom", "semicolon-windows"],
+)
+def test_a_csv_file_is_previewed_and_saved_like_an_xlsx_file(db_session, separator, bom, encoding):
+    content = csv_bytes(*CSV_ROWS, separator=separator, bom=bom, encoding=encoding)
+    preview = imports.preview_import("pelaksana", content, db_session)
+    assert preview.problems == []
+    assert [(row.row, row.action) for row in preview.rows] == [(2, "create"), (3, "create")]
+    assert preview.rows[1].values["Nama"] == "Budi; Santoso, S.H."
+    assert imports.apply_import("pelaksana", content, db_session) == imports.ImportResult(2, 0)
+    siti = db_session.query(Pelaksana).filter_by(nip=NIP_A).one()
+    assert (siti.name, siti.position.code, siti.section.code, siti.email, siti.active) == (
+        "Siti Rahma", "STAF", "AK1-PPK", "siti@setneg.go.id", True)
+    budi = db_session.query(Pelaksana).filter_by(nip=NIP_B).one()
+    assert (budi.name, budi.active, budi.email) == ("Budi; Santoso, S.H.", False, None)
+
+
+def test_a_bad_csv_row_saves_nothing_and_is_named_by_row_and_column(db_session):
+    before = count(db_session, Pelaksana)
+    content = csv_bytes(PELAKSANA_HEADERS, ["Siti", NIP_A], ["Budi", "1,98503E+17"],
+                        separator=";", bom=True)
+    with pytest.raises(imports.ImportInvalidError) as exc:
+        imports.apply_import("pelaksana", content, db_session)
+    assert where(exc.value.problems) == {(3, "NIP")}
+    assert "format sel NIP sebagai Teks" in exc.value.problems[0].message
+    assert count(db_session, Pelaksana) == before
+
+
+def test_an_address_of_the_organisations_own_domain_is_imported(db_session):
+    own = ["DEP-LOKAL", "Deputi Lokal", None, None, None, None, "Deputi.Lokal@IKU.local", None]
+    foreign = ["DEP-ASING", "Deputi Asing", None, None, None, None, "x@lain.local", None]
+    problems = imports.preview_import("units", xlsx(UNIT_HEADERS, own, foreign), db_session).problems
+    assert where(problems) == {(3, "Email Pimpinan")}  # .local of another network: refused
+    assert imports.apply_import("units", xlsx(UNIT_HEADERS, own), db_session) == (1, 0)
+    unit = db_session.query(OrgUnit).filter_by(code="DEP-LOKAL").one()
+    assert unit.head_email == "Deputi.Lokal@iku.local"

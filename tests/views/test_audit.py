@@ -4,14 +4,18 @@ Admin and Auditor can read the trail."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 
 from app.extensions import db
 from app.models.audit import AuditEntry
-from app.models.org import Pelaksana, Section
+from app.models.org import OrgUnit, Pelaksana, Section
 from app.services import audit
+from app.views.cycles import format as fmt
 from tests.conftest import ROLE_USERS
+from tests.views.test_cycles_support import start_cycle, team_fixture  # noqa: F401
 
 NIP = "198503152010121001"
 READERS = {"admin", "auditor"}
@@ -80,9 +84,10 @@ def test_a_refused_form_leaves_no_entry(client, login, db_session):
 
 
 @pytest.mark.parametrize("username", list(ROLE_USERS))
-def test_only_admin_and_auditor_reach_the_trail(client, login, username):
+@pytest.mark.parametrize("url", ["/audittimelineview/list/", "/auditentryview/list/"])
+def test_only_admin_and_auditor_reach_the_trail(client, login, username, url):
     login(client, username)
-    response = client.get("/auditentryview/list/")
+    response = client.get(url)
     if username in READERS:
         assert response.status_code == 200
         assert "Audit trail" in response.get_data(as_text=True) or "Jejak audit" in response.get_data(
@@ -96,7 +101,7 @@ def test_only_admin_and_auditor_reach_the_trail(client, login, username):
 def test_the_menu_entry_follows_the_permission(client, login, username):
     login(client, username)
     page = client.get("/").get_data(as_text=True)
-    assert ("/auditentryview/list/" in page) == (username in READERS)
+    assert ("/audittimelineview/list/" in page) == (username in READERS)
 
 
 def test_nobody_can_edit_or_delete_an_entry_through_the_pages(client, login, db_session):
@@ -165,3 +170,108 @@ def test_an_api_change_is_audited_with_the_token_user(client, api_token, db_sess
     assert response.status_code == 200, response.get_data(as_text=True)
     (entry,) = _entries_after(db_session, start)
     assert (entry.actor, entry.changes) == ("admin", {"name": ["Lewat API", "Diubah API"]})
+
+
+# --- the trail as an auditor reads it ------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    """What a reader sees: the page without its tags, scripts and attribute values."""
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.fixture
+def happenings(client, login, db_session, team):
+    """A unit edited on its page by the admin, a cycle started by the Kepala Biro, and an
+    export from the command line."""
+    login(client, "admin")
+    unit = db_session.query(OrgUnit).filter_by(code="SETPRES").one()
+    client.post(f"/orgunitview/edit/{unit.id}", data={
+        "code": unit.code, "name": unit.name, "kind": unit.kind, "section": unit.section_id,
+        "head_name": "Dr. Kepala Audit", "active": "y",
+    })
+    client.get("/logout/")
+    cycle = start_cycle(db_session, team, code="IKU-AUDIT")
+    with audit.acting_as("cli:unknown"):
+        audit.log_event(db_session, "export", "OrgUnit", details={"format": "csv", "row_count": 3})
+    db_session.commit()
+    change = (db_session.query(AuditEntry).filter_by(entity="org_unit", action="update")
+              .order_by(AuditEntry.id.desc()).first())
+    return {"change": change, "cycle": cycle}
+
+
+def test_the_trail_reads_in_words_for_an_auditor(client, login, happenings):
+    login(client, "auditor")
+    text = _text(client.get("/audittimelineview/list/").get_data(as_text=True))
+    change = happenings["change"]
+    assert "Waktu (WIB)" in text and fmt.when(fmt.to_local(change.occurred_at)) in text
+    assert "Perubahan data" in text and "Ubah" in text
+    assert "Satuan Organisasi: Sekretariat Presiden" in text
+    assert "Kolom: Kepala" in text  # head_name, by the unit page's own label
+    assert "Admin Uji (admin)" in text  # the person's name, not only the account
+    assert "Tindakan siklus" in text and "Siklus dimulai" in text and "IKU-AUDIT" in text
+    assert "Karo Uji (karo)" in text
+    assert "Baris perintah" in text and "CSV, 3 baris" in text
+    for code in ("org_unit", "head_name", "cli:unknown", "work_item", "cycle_start", "update",
+                 "OrgUnit", "None", "UTC"):
+        assert code not in text, code
+
+
+@pytest.mark.parametrize(
+    ("kind", "present", "absent"),
+    [
+        ("data", "Satuan Organisasi: Sekretariat Presiden", "IKU-AUDIT"),
+        ("cycle", "IKU-AUDIT", "Satuan Organisasi: Sekretariat Presiden"),
+        ("export", "Baris perintah", "IKU-AUDIT"),
+    ],
+)
+def test_the_trail_filters_by_kind(client, login, happenings, kind, present, absent):
+    login(client, "auditor")
+    page = client.get(f"/audittimelineview/list/?_flt_3_kind={kind}").get_data(as_text=True)
+    text = _text(page)
+    assert present in text and absent not in text
+    assert f'href="/audittimelineview/list/?_flt_3_kind={kind}"' in page  # the kind's own tab
+
+
+def test_a_trail_row_opens_its_source(client, login, happenings, db_session):
+    login(client, "auditor")
+    change = happenings["change"]
+    response = client.get(f"/audittimelineview/show/a{change.id}")
+    assert response.headers["Location"].endswith(f"/auditentryview/show/{change.id}")
+    assert client.get("/audittimelineview/show/x1").status_code == 404
+
+
+def test_an_entry_names_record_and_fields_by_their_labels(client, login, db_session):
+    entry_id = audit.log_event(db_session, "update", "ab_user", entity_id=7, details={
+        "org_unit_id": [1, 2], "org_unit": ["Sekretariat Presiden", "Sekretariat Wakil Presiden"],
+        "password": ["***", "***"],
+    })
+    db_session.commit()
+    login(client, "auditor")
+    text = _text(client.get(f"/auditentryview/show/{entry_id}").get_data(as_text=True))
+    assert "Pengguna aplikasi" in text and "Satuan Organisasi" in text and "Ubah" in text
+    assert "Sekretariat Presiden → Sekretariat Wakil Presiden" in text
+    assert "(disembunyikan)" in text
+    for code in ("ab_user", "org_unit_id", "org_unit ", "password", "update"):
+        assert code not in text, code
+
+
+def test_the_trail_exports_what_the_page_shows(client, login, happenings):
+    login(client, "auditor")
+    response = client.get("/audittimelineview/export/csv?_flt_3_kind=cycle")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Siklus dimulai" in body and "IKU-AUDIT" in body
+    assert "Karo Uji (karo)" in body and "Sekretariat Presiden" not in body
+    assert "cycle_start" not in body and "work_item" not in body
+
+
+def test_the_trail_in_english_has_no_indonesian_left(client, login, happenings):
+    login(client, "auditor")
+    client.get("/lang/en")
+    text = _text(client.get("/audittimelineview/list/").get_data(as_text=True))
+    assert "Data change" in text and "Changed" in text and "Cycle started" in text
+    assert "Organisation unit: Sekretariat Presiden" in text and "Command line" in text
+    assert "Time (WIB)" in text and "CSV, 3 rows" in text
+    for word in ("Perubahan data", "Ubah", "Baris perintah", "Kolom:", "baris"):
+        assert word not in text, word

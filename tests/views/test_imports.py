@@ -148,3 +148,21 @@ def test_upload_without_csrf_token_is_refused(app, admin, db_session, monkeypatc
     assert list(import_dir.iterdir()) == []
     page = admin.get("/import/").get_data(as_text=True)
     assert 'name="csrf_token"' in page
+
+
+def test_a_csv_file_goes_through_the_same_preview_and_confirm(admin, db_session, import_dir):
+    from tests.services.test_imports import csv_bytes
+
+    content = csv_bytes(PELAKSANA_HEADERS, ["Siti Rahma", NIP_A, "STAF", "AK1", "siti@iku.local", "Ya"],
+                        separator=";", bom=True)
+    page = upload(admin, "pelaksana", content, name="pelaksana.csv").get_data(as_text=True)
+    assert page.count('class="iku-import-row"') == 1 and "siti@iku.local" in page
+    token = TOKEN_RE.search(page).group(1)
+    assert admin.post("/import/apply", data={"token": token}).status_code == 302
+    saved = db_session.query(Pelaksana).filter_by(nip=NIP_A).one()
+    assert (saved.name, saved.email) == ("Siti Rahma", "siti@iku.local")
+
+
+def test_upload_page_says_csv_is_welcome(admin):
+    page = admin.get("/import/").get_data(as_text=True)
+    assert ".csv" in page and "CSV" in page

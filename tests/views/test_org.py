@@ -96,3 +96,82 @@ def test_unit_kind_is_a_labelled_choice_not_a_raw_code(admin):
     assert '<select' in form and 'value="satuan_kerja"' in form
     page = admin.get("/orgunitview/list/").get_data(as_text=True)
     assert "<td>satuan_organisasi</td>" not in page
+
+
+def _edit_form(client, unit) -> str:
+    return client.get(f"/orgunitview/edit/{unit.id}").get_data(as_text=True)
+
+
+def test_liaison_sees_what_it_may_not_change_as_text_not_as_inputs(client, login, db_session):
+    own = db_session.query(OrgUnit).filter_by(code="SETPRES").one()
+    login(client, "pengguna1")
+    form = _edit_form(client, own)
+    for name in ("code", "name", "kind", "section", "active"):
+        assert f'name="{name}"' not in form, name
+    assert f'<p class="form-control-static" id="code">{own.code}</p>' in form
+    assert f'<p class="form-control-static" id="section">{own.section.name}</p>' in form
+    assert 'id="kind">Satuan Organisasi</p>' in form  # the label, not "satuan_organisasi"
+    for name in ("head_name", "head_title", "head_email"):
+        assert f'name="{name}"' in form, name
+
+
+def test_liaison_save_changes_the_contacts_and_nothing_else(client, login, db_session):
+    own = db_session.query(OrgUnit).filter_by(code="SETPRES").one()
+    code, name, section_id = own.code, own.name, own.section_id
+    other = db_session.query(Section).filter(Section.id != section_id).first()
+    login(client, "pengguna1")
+    client.post(f"/orgunitview/edit/{own.id}", data={
+        "code": "DIBAJAK", "name": "Nama lain", "kind": "satuan_kerja", "section": other.id,
+        "head_name": "Dr. Kepala Baru", "head_title": "Sekretaris", "head_email": "kb@setneg.go.id",
+    })
+    db_session.expire_all()
+    saved = db_session.get(OrgUnit, own.id)
+    assert (saved.code, saved.name, saved.kind, saved.section_id, saved.active) == (
+        code, name, "satuan_organisasi", section_id, True)
+    assert (saved.head_name, saved.head_email) == ("Dr. Kepala Baru", "kb@setneg.go.id")
+
+
+def test_refused_save_keeps_what_was_typed_and_names_the_field_by_its_label(
+    client, login, db_session, monkeypatch
+):
+    from app.services import org as org_service
+
+    def refuse(_unit):
+        raise org_service.UnitEditForbiddenError("internal head_email", ["head_email"])
+
+    monkeypatch.setattr(org_service, "check_liaison_unit_edit", refuse)
+    own = db_session.query(OrgUnit).filter_by(code="SETPRES").one()
+    before = own.head_name
+    login(client, "pengguna1")
+    response = client.post(f"/orgunitview/edit/{own.id}", data={
+        "head_name": "Nama Yang Diketik", "head_title": "Jabatan Diketik",
+        "head_email": "diketik@setneg.go.id",
+    })
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="Nama Yang Diketik"' in page and 'value="diketik@setneg.go.id"' in page
+    assert "Email kepala" in page and "tidak boleh mengubah" in page
+    assert "internal head_email" not in page
+    assert f'<p class="form-control-static" id="code">{own.code}</p>' in page
+    db_session.expire_all()
+    assert db_session.get(OrgUnit, own.id).head_name == before
+
+
+def test_admin_edits_every_field_of_a_unit(admin, db_session):
+    own = db_session.query(OrgUnit).filter_by(code="SETPRES").one()
+    form = _edit_form(admin, own)
+    for name in ("code", "name", "kind", "section", "head_name", "head_email", "active"):
+        assert f'name="{name}"' in form, name
+    assert "form-control-static" not in form
+
+
+def test_an_address_of_the_organisations_own_domain_is_accepted_in_the_form(admin, db_session):
+    admin.post("/pelaksanaview/add", data={
+        "name": "Siti Lokal", "nip": VALID_NIP, "email": "Siti@IKU.local", "active": "y",
+    })
+    assert db_session.query(Pelaksana).filter_by(nip=VALID_NIP).one().email == "Siti@iku.local"
+    page = admin.post("/pelaksanaview/add", data={
+        "name": "Orang Asing", "nip": "199001012015031002", "email": "x@lain.local",
+    }).get_data(as_text=True)
+    assert "Alamat email tidak valid" in page
+    assert db_session.query(Pelaksana).filter_by(name="Orang Asing").count() == 0

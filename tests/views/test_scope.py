@@ -78,10 +78,9 @@ def test_liaison_cannot_move_its_unit_to_another_section(client, login, db_sessi
     own = _unit(db_session, UNIT_A)
     ak2 = own.section.parent  # any other section id will do: the biro itself
     login(client, "pengguna1")
-    response = client.post(f"/orgunitview/edit/{own.id}", data={
+    client.post(f"/orgunitview/edit/{own.id}", data={
         "code": own.code, "name": own.name, "kind": own.kind, "section": ak2.id, "active": "y",
     }, follow_redirects=True)
-    assert "Kolom yang tidak boleh diubah" in response.get_data(as_text=True)
     db_session.expire_all()
     assert _unit(db_session, UNIT_A).section.code == "AK1"
 
