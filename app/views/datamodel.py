@@ -13,7 +13,10 @@ everywhere without touching a view:
   to lazy loads, one statement per row unless the identity map happens to hold the target;
 - a relation named in `text_relations` is searched by text ("Contains" over the target's
   columns) instead of FAB's select box of EVERY target row, which renders thousands of
-  <option>s into each list page once the target table is large (pelaksana, users, ...).
+  <option>s into each list page once the target table is large (pelaksana, users, ...);
+- the interface of a relation's target (get_related_interface: the choices of every select
+  box and of the REST `_info` values) puts the target's unit scope in front of its queries,
+  so a liaison is never offered another unit's units, accounts or work items.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from flask_babel import lazy_gettext
 from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
 from wtforms import StringField
+
+from app.security import UnitScopeFilter, scope_filters, scope_path
 
 
 def _like_pattern(value: str) -> str:
@@ -75,6 +80,34 @@ class IkuSQLAInterface(SQLAInterface):
         self.count_limit = count_limit
         super().__init__(obj, session)
 
+    scope_path: str | None = None  # set on a relation's target interface only
+
+    def get_related_interface(self, col_name: str):
+        related = super().get_related_interface(col_name)
+        related.scope_path = scope_path(related.obj)
+        return related
+
+    def _in_scope(self, filters):
+        """`filters` plus the unit scope, as a new Filters: FAB builds a form's filters once and
+        reuses them on every request, so they must not be extended in place."""
+        if not self.scope_path:
+            return filters
+        scope = self.get_filters().add_filter_list(scope_filters(self.scope_path))
+        return scope if filters is None else filters.get_joined_filters(scope)
+
+    def get_inner_filters(self, filters):
+        """FAB silently drops a dotted filter over a to-many relation (it would need a join),
+        e.g. a cycle's scope "units.org_unit"; the unit scope is EXISTS-based: always kept."""
+        inner = super().get_inner_filters(filters)
+        kept = {(flt.column_name, type(flt)) for flt in inner.filters}
+        for flt, value in zip(filters.filters, filters.values, strict=True) if filters else ():
+            if isinstance(flt, UnitScopeFilter) and (flt.column_name, type(flt)) not in kept:
+                inner.add_filter(flt.column_name, type(flt), value)
+        return inner
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        return super().get(id, self._in_scope(filters), select_columns, outer_default_load)
+
     @classmethod
     def wrap(cls, datamodel: SQLAInterface, text_relations: dict | None = None,
              count_limit: int | None = None):
@@ -99,6 +132,7 @@ class IkuSQLAInterface(SQLAInterface):
               page_size=None, select_columns=None, outer_default_load=False):
         """FAB's query(), but an unpaginated result (a select box's choices) is counted by
         len() instead of a second scan, and a page's count may be capped (count_limit)."""
+        filters = self._in_scope(filters)
         base = self.session.query(self.obj)
         rows = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                               select_columns, outer_default_load).all()
