@@ -114,6 +114,10 @@ class Config:
     MAIL_PASSWORD = env_str("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "iku-backoffice@localhost")
 
+    # Key of the audit trail's HMAC chain, kept outside the database (empty: derived from
+    # SECRET_KEY). Set it once in production and keep it: a new key fails every old entry.
+    IKU_AUDIT_KEY = env_str("IKU_AUDIT_KEY")
+
     IKU_STANDARDS_DIR = str(BASE_DIR / "app" / "standards")
     IKU_EXPORT_MAX_ROWS = env_int("IKU_EXPORT_MAX_ROWS", 50000)
     # The organisation's own mail domains: accepted even where email-validator refuses them

@@ -21,9 +21,29 @@ def _default_config():
     return getattr(config, name)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _sqlite_begin_statement() -> str:
+    """BEGIN IMMEDIATE takes the write lock when the transaction starts. A deferred transaction
+    that has read and then writes must upgrade its lock, and SQLite refuses that at once
+    ("database is locked", no busy wait) when another connection wrote meanwhile: with several
+    gunicorn workers, half of concurrent saves failed. Page and API reads (GET) stay deferred,
+    so they never queue behind writers (WAL lets them read while one writes); everything else
+    (form posts, API writes, CLI, workers) waits its turn for the lock up to the busy timeout."""
+    from flask import has_request_context, request
+
+    if has_request_context() and request.method in _READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
 def _configure_sqlite(engine) -> None:
     """pysqlite opens transactions lazily and breaks SAVEPOINTs (SQLAlchemy docs, "Serializable
-    isolation / Savepoints"); take over BEGIN ourselves, and enforce foreign keys."""
+    isolation / Savepoints"); take over BEGIN ourselves, and enforce foreign keys. A file
+    database also gets WAL (readers do not block the writer nor it them) and a busy timeout, so
+    that concurrent writers wait for each other instead of failing."""
     if engine.dialect.name != "sqlite":
         return
     from sqlalchemy import event
@@ -32,10 +52,13 @@ def _configure_sqlite(engine) -> None:
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(_sqlite_begin_statement())
 
 
 def create_app(config_class=None) -> Flask:

@@ -84,20 +84,60 @@ def config_check_command() -> None:
     click.echo(current_app.config["SQLALCHEMY_DATABASE_URI"].split("@")[-1])
 
 
+def _anchor_texts(value: str) -> list[str]:
+    """--anchor takes the anchor line itself or a file holding anchors, one per line (an
+    operator may append one a day); each is checked."""
+    import os
+
+    from app.models.audit import ANCHOR_PREFIX
+
+    if not os.path.isfile(value):
+        return [value]
+    with open(value, encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if line.strip().startswith(ANCHOR_PREFIX)]
+    if not lines:
+        raise click.ClickException(f"{value}: tidak berisi jangkar jejak audit")
+    return lines
+
+
 @iku.command("audit-verify")
-def audit_verify_command() -> None:
-    """Recompute the audit trail's hash chain; exit 1 at the first broken link."""
+@click.option("--anchor", "anchors", multiple=True, metavar="ANCHOR_OR_FILE",
+              help="An anchor printed by audit-anchor, or a file of them: the chain must still "
+                   "hold each anchored entry unchanged.")
+def audit_verify_command(anchors) -> None:
+    """Recompute the audit trail's keyed hash chain; exit 1 at the first broken link or anchor
+    the chain no longer matches."""
     from app.extensions import db
     from app.services import audit
 
+    try:
+        parsed = [audit.parse_anchor(text) for value in anchors for text in _anchor_texts(value)]
+    except audit.AnchorInvalidError as exc:
+        _fail(exc)
     broken = audit.verify_chain(db.session)
+    for anchor in parsed:
+        broken = broken or audit.verify_anchor(db.session, anchor)
     if broken is None:
-        click.echo(f"OK: {audit.count_entries(db.session)} entri")
+        checked = f"; cocok dengan {len(parsed)} jangkar" if parsed else ""
+        click.echo(f"OK: {audit.count_entries(db.session)} entri{checked}")
         return
     when = f" ({broken.occurred_at:%Y-%m-%d %H:%M:%S} UTC)" if broken.occurred_at else ""
     where = f"entri #{broken.entry_id}{when}" if broken.entry_id else "rantai"
     click.echo(f"RUSAK: {where}: {broken.reason}", err=True)
     raise SystemExit(1)
+
+
+@iku.command("audit-anchor")
+def audit_anchor_command() -> None:
+    """Print the signed head of the audit trail. Keep it OUTSIDE this server (ticket, mail,
+    paper): `audit-verify --anchor` then proves the trail was neither cut nor rebuilt since."""
+    from app.extensions import db
+    from app.services import audit
+
+    anchor = audit.make_anchor(db.session)
+    if anchor is None:
+        raise click.ClickException("Jejak audit masih kosong: belum ada yang dijangkar.")
+    click.echo(anchor)
 
 
 @iku.command("due")

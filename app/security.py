@@ -6,7 +6,9 @@ and spares every page the per-request permission queries of DB-stored roles.
 
 Row-level scope is enforced by ONE filter, UnitScopeFilter, which the base view and base API
 classes put in front of every query (list, show, edit, delete, actions, export, REST): a unit
-liaison's queries only ever return its own unit's rows, so guessing an id yields 404.
+liaison's queries only ever return its own unit's rows, so guessing an id yields 404. The same
+filter narrows the choices of every relation (select boxes of search/add/edit forms, the REST
+`_info` values) to the related model's rows in scope: see scope_path().
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.utils import import_string
 
+from app.models.cycles import Cycle
 from app.models.org import IkuUser
 from app.services.passwords import (
     password_problems,
@@ -184,22 +187,40 @@ class UnitScopeFilter(BaseFilter):
 
 
 def unit_clause(model, path: str, unit_id: int):
-    """`path` as nested EXISTS subqueries (relationship.has), never as JOINs: a JOIN would be
-    ambiguous as soon as the list itself joins the same table (e.g. work_item.parent_id)."""
+    """`path` as nested EXISTS subqueries (relationship.has, or .any for a collection such as
+    a cycle's units), never as JOINs: a JOIN would be ambiguous as soon as the list itself joins
+    the same table (e.g. work_item.parent_id)."""
     head, _, rest = path.partition(".")
     attr = getattr(model, head)
     prop = getattr(attr, "property", None)
     target = getattr(prop, "mapper", None)
     if target is None:
         return attr == unit_id
+    exists = attr.any if prop.uselist else attr.has
     if not rest:
-        return attr.has(id=unit_id)
-    return attr.has(unit_clause(target.class_, rest, unit_id))
+        return exists(id=unit_id)
+    return exists(unit_clause(target.class_, rest, unit_id))
 
 
 def scope_filters(column: str | None) -> list:
     """The base_filters entry that scopes a view or API; empty for bureau-only entities."""
     return [[column, UnitScopeFilter, None]] if column else []
+
+
+# Each model's path to its unit, for the choices of relations pointing at it. The base view and
+# API classes register their scope_column; these models have no scoped page of their own but
+# must not be listed whole to a liaison: accounts (a liaison sees its own unit's) and cycles
+# (those its unit takes part in). Bureau reference data (sections, positions) stays unscoped.
+_SCOPE_PATHS: dict[type, str] = {IkuUser: "org_unit", Cycle: "units.org_unit"}
+
+
+def register_scope_path(model: type, path: str | None) -> None:
+    if path:
+        _SCOPE_PATHS.setdefault(model, path)
+
+
+def scope_path(model: type) -> str | None:
+    return _SCOPE_PATHS.get(model)
 
 
 class IkuUserApi(UserApi):

@@ -136,6 +136,7 @@ def analyse(engine) -> None:
 def seed_audit(engine, n_audit: int, units: list[int]) -> None:
     try:
         from app.models.audit import AuditEntry, AuditHead, entry_hash
+        from app.services.audit import chain_key
     except ImportError:
         print("no app.models.audit: audit rows skipped")
         return
@@ -144,7 +145,9 @@ def seed_audit(engine, n_audit: int, units: list[int]) -> None:
     newest = select(table.c.id, table.c.hash).order_by(table.c.id.desc()).limit(1)
     with engine.begin() as conn:
         head = conn.execute(newest).first()
-        for batch in batched(audit_rows(n_audit, units, entry_hash, head.hash if head else "")):
+        key = chain_key()
+        chained = audit_rows(n_audit, units, lambda row: entry_hash(row, key), head.hash if head else "")
+        for batch in batched(chained):
             conn.execute(insert(table), batch)
         head = conn.execute(newest).first()
         count = conn.execute(select(func.count()).select_from(table)).scalar()

@@ -11,7 +11,7 @@ import flask_appbuilder.api as fab_api
 import jsonschema
 from flask_appbuilder import ModelRestApi
 
-from app.security import METHOD_PERMISSIONS, scope_filters
+from app.security import METHOD_PERMISSIONS, register_scope_path, scope_filters
 from app.views.base import enforce_unit_scope
 from app.views.datamodel import IkuSQLAInterface
 
@@ -53,6 +53,7 @@ class BaseModelApi(ModelRestApi):
         self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
         self.resource_name = self.resource_name or self.datamodel.obj.__tablename__.replace("_", "-")
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
+        register_scope_path(self.datamodel.obj, self.scope_column)
         super().__init__(**kwargs)
 
     def post_headless(self):

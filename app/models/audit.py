@@ -1,4 +1,4 @@
-"""The audit trail: one append-only, hash-chained log of changes to core records and of events
+"""The audit trail: one append-only, HMAC-chained log of changes to core records and of events
 that change nothing but must be accounted for (exports, failed logins, lockouts).
 
 Which models are audited is opt-in, declared on the model itself so that the decision sits beside
@@ -12,7 +12,9 @@ import datetime as dt
 import decimal
 import enum
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -49,14 +51,68 @@ def json_safe(value):
     return json.loads(json.dumps(value, default=_json_default))
 
 
-def entry_hash(values: Mapping[str, Any]) -> str:
-    """SHA-256 over a canonical JSON of the entry: sorted keys, no whitespace, microsecond
-    timestamps. The id is left out on purpose: it is only known after the insert, and the order
-    it gives is already sealed by each entry naming its predecessor's hash."""
+def entry_hash(values: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 under the chain key over a canonical JSON of the entry: sorted keys, no
+    whitespace, microsecond timestamps. Keyed, because a plain hash can be recomputed by anyone
+    who can write the table: edit an entry, rehash it and every later one, fix the head, and
+    the chain proves itself again. The key lives outside the database (app.services.audit).
+    The id is left out on purpose: it is only known after the insert, and the order it gives is
+    already sealed by each entry naming its predecessor's hash."""
     payload = {name: values.get(name) for name in HASHED_FIELDS}
     payload["occurred_at"] = payload["occurred_at"].isoformat(timespec="microseconds")
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+ANCHOR_PREFIX = "IKU-AUDIT-ANCHOR v1"
+_ANCHOR_RE = re.compile(
+    re.escape(ANCHOR_PREFIX)
+    + r" entry=(?P<entry_id>\d+) entries=(?P<entries>\d+) hash=(?P<hash>[0-9a-f]{64})"
+    r" at=(?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) sig=(?P<sig>[0-9a-f]{64})"
+)
+
+
+class AnchorInvalidError(ValueError):
+    """The text is not an anchor, or its signature does not match the chain key."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The head of the chain as it was at one moment, signed with the chain key, printed for an
+    operator to keep OUTSIDE the database (a ticket, a mail, paper). A chain alone cannot show
+    that it was cut after its last entry, nor that someone holding the key rebuilt it: the
+    anchored entry must still be there, with the same hash and the same number of entries up
+    to it."""
+
+    entry_id: int
+    entries: int
+    hash: str
+    taken_at: dt.datetime  # UTC, naive like occurred_at
+
+    def _body(self) -> str:
+        return (f"{ANCHOR_PREFIX} entry={self.entry_id} entries={self.entries} hash={self.hash}"
+                f" at={self.taken_at:%Y-%m-%dT%H:%M:%S}Z")
+
+    def signed(self, key: bytes) -> str:
+        return f"{self._body()} sig={_anchor_signature(self._body(), key)}"
+
+    @classmethod
+    def parse(cls, text: str, key: bytes) -> Anchor:
+        match = _ANCHOR_RE.fullmatch(text.strip())
+        if match is None:
+            raise AnchorInvalidError("bukan jangkar jejak audit yang sah")
+        anchor = cls(int(match["entry_id"]), int(match["entries"]), match["hash"],
+                     dt.datetime.strptime(match["at"], "%Y-%m-%dT%H:%M:%SZ"))
+        if not hmac.compare_digest(_anchor_signature(anchor._body(), key), match["sig"]):
+            raise AnchorInvalidError("tanda tangan jangkar tidak cocok: jangkar diubah atau "
+                                     "kunci jejak audit (IKU_AUDIT_KEY) berbeda")
+        return anchor
+
+
+def _anchor_signature(body: str, key: bytes) -> str:
+    """Same key as the chain; an anchor body starts with its prefix, an entry with "{", so
+    neither can pass for the other."""
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class AuditAction(StrEnum):
@@ -106,8 +162,8 @@ class AuditSpec:
 
 class AuditEntry(Model):
     """One accountable event. `changes` maps each field to [old, new] (JSON-safe). `hash` is the
-    SHA-256 of the entry's own fields plus `prev_hash`, the hash of the entry before it (by id),
-    so editing or removing any entry breaks the chain at that point: see verify_chain()."""
+    keyed hash (entry_hash) of the entry's own fields plus `prev_hash`, the hash of the entry
+    before it (by id), so editing or removing any entry breaks the chain at that point: see verify_chain()."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity_entity_id", "entity", "entity_id"),)

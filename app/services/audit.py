@@ -1,5 +1,5 @@
 """The audit trail: every change to an audited record, and every event other modules report
-through log_event(), appended to ONE hash chain in the same transaction as the change.
+through log_event(), appended to ONE HMAC chain in the same transaction as the change.
 
 Why session listeners and not SQLAlchemy-Continuum (2.0, which does run on FAB's Model and
 SQLAlchemy 2.1): Continuum keeps one shadow `<table>_version` table per model plus a
@@ -12,6 +12,9 @@ hooks here do the whole job in one table.
 - after_flush: primary keys exist and attribute history still holds old -> new; one entry per
   audited instance is appended through the flush's own connection, so a rolled-back change
   leaves no entry and a committed one cannot lack its entry.
+- each hash is keyed (chain_key(): IKU_AUDIT_KEY, kept outside the database), so whoever can
+  only write the tables cannot re-seal an edited chain; an anchor (make_anchor) kept outside
+  the database also catches a chain cut after its end or rebuilt by someone holding the key.
 - appends lock the single AuditHead row first (SQLite: the write it starts with takes the
   database lock), so concurrent workers take turns and the chain never forks.
 """
@@ -20,20 +23,31 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import hashlib
+import hmac
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import click
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder import Model
 from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, configure_mappers
 
 from app.models import org
-from app.models.audit import AuditAction, AuditEntry, AuditHead, AuditSpec, entry_hash, json_safe
+from app.models.audit import (
+    Anchor,
+    AnchorInvalidError,  # noqa: F401  (raised by parse_anchor, caught by callers)
+    AuditAction,
+    AuditEntry,
+    AuditHead,
+    AuditSpec,
+    entry_hash,
+    json_safe,
+)
 
 HEAD_ID = 1
 _INSERT_IGNORING = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -69,6 +83,16 @@ class ChainBreak:
     entry_id: int | None
     occurred_at: dt.datetime | None
     reason: str
+
+
+def chain_key() -> bytes:
+    """The key of the chain's HMAC: IKU_AUDIT_KEY, else one derived from SECRET_KEY. Either way
+    it never sits in the database the trail is stored in. Changing it makes every existing
+    entry fail verification: set IKU_AUDIT_KEY once and keep it when SECRET_KEY rotates."""
+    config = current_app.config
+    if config.get("IKU_AUDIT_KEY"):
+        return config["IKU_AUDIT_KEY"].encode("utf-8")
+    return hmac.new(config["SECRET_KEY"].encode("utf-8"), b"iku-audit-chain", hashlib.sha256).digest()
 
 
 @contextmanager
@@ -175,11 +199,11 @@ def _append(conn, records: list[dict]) -> list[int]:
     actor, actor_ip = current_actor()
     head = _lock_head(conn)
     occurred_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    prev_hash, rows = head.last_hash, []
+    prev_hash, rows, key = head.last_hash, [], chain_key()
     for record in records:
         row = {"occurred_at": occurred_at, "actor": actor[:128], "actor_ip": actor_ip,
                **record, "prev_hash": prev_hash}
-        row["hash"] = prev_hash = entry_hash(row)
+        row["hash"] = prev_hash = entry_hash(row, key)
         rows.append(row)
     table = AuditEntry.__table__
     ids = list(conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
@@ -206,7 +230,7 @@ def verify_chain(session: Session, batch_size: int = 5000) -> ChainBreak | None:
     conn = session.connection()
     entries, heads = AuditEntry.__table__, AuditHead.__table__
     head = conn.execute(select(heads).where(heads.c.id == HEAD_ID)).first()
-    prev_hash, last_id, count = "", 0, 0
+    prev_hash, last_id, count, key = "", 0, 0, chain_key()
     while True:
         query = select(entries).where(entries.c.id > last_id).order_by(entries.c.id)
         if head is not None:
@@ -217,7 +241,7 @@ def verify_chain(session: Session, batch_size: int = 5000) -> ChainBreak | None:
                 return ChainBreak(row["id"], row["occurred_at"],
                                   "tidak menyambung ke entri sebelumnya: ada entri sebelum ini "
                                   "yang dihapus atau diubah")
-            if entry_hash(row) != row["hash"]:
+            if entry_hash(row, key) != row["hash"]:
                 return ChainBreak(row["id"], row["occurred_at"],
                                   "isinya tidak cocok dengan hash-nya: entri ini diubah")
             prev_hash, last_id, count = row["hash"], row["id"], count + 1
@@ -230,6 +254,44 @@ def verify_chain(session: Session, batch_size: int = 5000) -> ChainBreak | None:
                           f"rantai berakhir di entri {last_id} ({count} entri), kepala rantai "
                           f"mencatat entri {head.last_id} ({head.entries} entri): entri "
                           "terakhir dihapus")
+    return None
+
+
+def make_anchor(session: Session) -> str | None:
+    """The signed head, one line for an operator to store outside the database; None while the
+    trail is empty."""
+    heads = AuditHead.__table__
+    head = session.execute(select(heads).where(heads.c.id == HEAD_ID)).first()
+    if head is None or not head.last_id:
+        return None
+    taken_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    return Anchor(head.last_id, head.entries, head.last_hash, taken_at).signed(chain_key())
+
+
+def parse_anchor(text: str) -> Anchor:
+    """Raises AnchorInvalidError on anything but an anchor signed with this chain key."""
+    return Anchor.parse(text, chain_key())
+
+
+def verify_anchor(session: Session, anchor: Anchor) -> ChainBreak | None:
+    """After verify_chain(): the anchored entry must still be in the chain, with the hash and
+    the number of entries up to it that the anchor recorded. Catches a chain cut back to before
+    the anchor (head "repaired" to match) and a chain rebuilt by someone holding the key."""
+    entries, heads = AuditEntry.__table__, AuditHead.__table__
+    head = session.execute(select(heads).where(heads.c.id == HEAD_ID)).first()
+    row = session.execute(select(entries.c.id, entries.c.hash, entries.c.occurred_at)
+                          .where(entries.c.id == anchor.entry_id)).first()
+    if row is None or head is None or head.last_id < anchor.entry_id:
+        when = f"{anchor.taken_at:%Y-%m-%d %H:%M:%S}"
+        return ChainBreak(anchor.entry_id, None,
+                          f"entri #{anchor.entry_id} yang dijangkar pada {when} UTC tidak ada lagi: "
+                          "rantai dipotong setelah jangkar dibuat")
+    count = session.execute(select(func.count()).select_from(entries)
+                            .where(entries.c.id <= anchor.entry_id)).scalar_one()
+    if not hmac.compare_digest(row.hash, anchor.hash) or count != anchor.entries:
+        return ChainBreak(anchor.entry_id, row.occurred_at,
+                          "tidak cocok dengan jangkar: rantai sampai entri ini ditulis ulang "
+                          f"({count} entri, jangkar mencatat {anchor.entries})")
     return None
 
 

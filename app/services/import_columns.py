@@ -89,6 +89,16 @@ class ImportPreview(NamedTuple):
     headers: list[str]
     rows: list[PreviewRow]
     problems: list[Problem]
+    fingerprint: str = ""  # what was previewed: apply_import refuses once it no longer matches
+
+
+class ImportChangedError(ValueError):
+    """The file or the records it touches changed since the preview; nothing was saved.
+    `preview` is the dry run as things stand now, for the admin to review and confirm."""
+
+    def __init__(self, preview: ImportPreview):
+        self.preview = preview
+        super().__init__("Data berubah sejak pratinjau; tidak ada data disimpan.")
 
 
 class ImportResult(NamedTuple):

@@ -3,6 +3,9 @@
 Two steps over the same validation: `preview_import` is a dry run that lists every problem by
 Excel row and column header at once (an admin fixes a file in one pass, not one error per
 upload), `apply_import` validates again and saves every row in one transaction or nothing.
+The preview carries a fingerprint of what it showed (the file, each row as parsed, the current
+state of every record it would update); the apply recomputes it over the locked rows and
+refuses with the new preview when it differs, so an admin never overwrites what it did not see.
 A key that already exists (unit code, NIP) updates that record: re-importing a corrected list
 is the normal use. On an update an empty optional cell keeps the stored value, so a sheet that
 only moves units between Bagian does not wipe their heads' names.
@@ -15,7 +18,9 @@ Indonesian locale, where the comma is the decimal separator).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import zipfile
 from typing import Any
 
@@ -31,6 +36,7 @@ from app.services.import_columns import (  # noqa: F401  (KINDS, MAX_*: the view
     MAX_ROWS,
     CellError,
     Column,
+    ImportChangedError,
     ImportInvalidError,
     ImportKind,
     ImportPreview,
@@ -121,7 +127,7 @@ def _parse_row(spec, mapping, row_number, cells, lookups, problems: Problems) ->
     return values
 
 
-def _validate(kind: str, file_bytes: bytes, session: Session):
+def _validate(kind: str, file_bytes: bytes, session: Session, lock: bool = False):
     """(spec, [(row number, {Column: value}, existing record or None)], problems)."""
     spec, problems = get_kind(kind), Problems()
     rows = _read_rows(file_bytes, problems)
@@ -148,6 +154,8 @@ def _validate(kind: str, file_bytes: bytes, session: Session):
         problems.add(None, None, "no_rows")
     key_column = getattr(spec.model, spec.key_attr)
     query = session.query(spec.model).filter(key_column.in_(list(first_seen)))
+    if lock:  # nobody changes them between the fingerprint check and the save
+        query = query.with_for_update()
     existing = {getattr(item, spec.key_attr): item for item in query}
     return spec, [(n, v, existing.get(v.get(spec.key))) for n, v in parsed], problems
 
@@ -160,9 +168,23 @@ def _display(value) -> str:
     return str(value)
 
 
-def preview_import(kind: str, file_bytes: bytes, session: Session) -> ImportPreview:
-    """The dry run: nothing is written, whatever the file holds."""
-    spec, rows, problems = _validate(kind, file_bytes, session)
+def _stable(value):
+    """A record by its id (a renamed Bagian is still the same Bagian), anything else as text."""
+    identity = getattr(value, "id", None) if hasattr(value, "__table__") else None
+    return ["ref", identity] if identity is not None else _display(value)
+
+
+def _fingerprint(spec: ImportKind, file_bytes: bytes, rows) -> str:
+    digest = hashlib.sha256(file_bytes)
+    for row_number, values, current in rows:
+        parsed = [(column.attr, _stable(value)) for column, value in values.items()]
+        state = None if current is None else [
+            current.id, [(column.attr, _stable(getattr(current, column.attr))) for column in spec.columns]]
+        digest.update(json.dumps([row_number, parsed, state]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _preview(spec: ImportKind, file_bytes: bytes, rows, problems: Problems) -> ImportPreview:
     preview_rows = []
     for row_number, values, current in rows:
         changes = [
@@ -176,15 +198,30 @@ def preview_import(kind: str, file_bytes: bytes, session: Session) -> ImportPrev
             for column, value in values.items()
         }
         preview_rows.append(PreviewRow(row_number, action, shown, changes))
-    return ImportPreview(kind, [c.header for c in spec.columns], preview_rows, list(problems))
+    return ImportPreview(spec.name, [c.header for c in spec.columns], preview_rows, list(problems),
+                         _fingerprint(spec, file_bytes, rows))
 
 
-def apply_import(kind: str, file_bytes: bytes, session: Session) -> ImportResult:
-    """Validate again (the file or the database may have changed since the preview), then
-    save every row or none: one commit, rolled back whole on any database refusal."""
+def preview_import(kind: str, file_bytes: bytes, session: Session) -> ImportPreview:
+    """The dry run: nothing is written, whatever the file holds."""
     spec, rows, problems = _validate(kind, file_bytes, session)
+    return _preview(spec, file_bytes, rows, problems)
+
+
+def apply_import(kind: str, file_bytes: bytes, session: Session,
+                 previewed: str | None = None) -> ImportResult:
+    """Validate again (the file or the database may have changed since the preview), then
+    save every row or none: one commit, rolled back whole on any database refusal.
+    `previewed`: the fingerprint of the preview the admin confirmed; ImportChangedError (with
+    the new preview) when the records or the file no longer match it."""
+    spec, rows, problems = _validate(kind, file_bytes, session, lock=previewed is not None)
     if problems:
         raise ImportInvalidError(list(problems))
+    if previewed is not None:
+        preview = _preview(spec, file_bytes, rows, problems)
+        if preview.fingerprint != previewed:
+            session.rollback()
+            raise ImportChangedError(preview)
     created = updated = 0
     try:
         for _row_number, values, current in rows:

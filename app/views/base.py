@@ -21,7 +21,12 @@ from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired
 
-from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
+from app.security import (
+    METHOD_PERMISSIONS,
+    current_scope_unit_id,
+    register_scope_path,
+    scope_filters,
+)
 from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin, display_value  # noqa: F401  (re-exported)
 from app.views.editing import EditFormsMixin
@@ -58,6 +63,7 @@ class BaseModelView(EditFormsMixin, DisplayMixin, ExportMixin, ScaledViewMixin, 
     def __init__(self, **kwargs):
         self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
+        register_scope_path(self.datamodel.obj, self.scope_column)
         super().__init__(**kwargs)
 
     def _init_forms(self) -> None:

@@ -16,6 +16,9 @@ everywhere without touching a view:
   <option>s into each list page once the target table is large (pelaksana, users, ...);
 - a datetime read for a list, a show page or an export is the office's wall-clock time
   (app.views.display): the one place where stored UTC becomes WIB.
+- the interface of a relation's target (get_related_interface: the choices of every select
+  box and of the REST `_info` values) puts the target's unit scope in front of its queries,
+  so a liaison is never offered another unit's units, accounts or work items.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
 from wtforms import StringField
 
+from app.security import UnitScopeFilter, scope_filters, scope_path
 from app.views.display import to_local
 
 
@@ -80,6 +84,34 @@ class IkuSQLAInterface(SQLAInterface):
         self.count_limit = count_limit
         super().__init__(obj, session)
 
+    scope_path: str | None = None  # set on a relation's target interface only
+
+    def get_related_interface(self, col_name: str):
+        related = super().get_related_interface(col_name)
+        related.scope_path = scope_path(related.obj)
+        return related
+
+    def _in_scope(self, filters):
+        """`filters` plus the unit scope, as a new Filters: FAB builds a form's filters once and
+        reuses them on every request, so they must not be extended in place."""
+        if not self.scope_path:
+            return filters
+        scope = self.get_filters().add_filter_list(scope_filters(self.scope_path))
+        return scope if filters is None else filters.get_joined_filters(scope)
+
+    def get_inner_filters(self, filters):
+        """FAB silently drops a dotted filter over a to-many relation (it would need a join),
+        e.g. a cycle's scope "units.org_unit"; the unit scope is EXISTS-based: always kept."""
+        inner = super().get_inner_filters(filters)
+        kept = {(flt.column_name, type(flt)) for flt in inner.filters}
+        for flt, value in zip(filters.filters, filters.values, strict=True) if filters else ():
+            if isinstance(flt, UnitScopeFilter) and (flt.column_name, type(flt)) not in kept:
+                inner.add_filter(flt.column_name, type(flt), value)
+        return inner
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        return super().get(id, self._in_scope(filters), select_columns, outer_default_load)
+
     @classmethod
     def wrap(cls, datamodel: SQLAInterface, text_relations: dict | None = None,
              count_limit: int | None = None):
@@ -105,6 +137,7 @@ class IkuSQLAInterface(SQLAInterface):
         """FAB's query(), but an unpaginated result (a select box's choices) is counted by
         len() instead of a second scan, a page's count may be capped (count_limit), and a
         model's `default_order` applies when no order is asked for."""
+        filters = self._in_scope(filters)
         base = self.session.query(self.obj)
         if not order_column and getattr(self.obj, "default_order", None):
             # A model's own order (e.g. units as the standard lists them) where FAB has none:

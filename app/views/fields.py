@@ -8,7 +8,6 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.services.emails import EmailAddressInvalidError, normalize_address
-
 from app.views.display import labels_formatter as enum_formatter  # noqa: F401  (list/show label)
 
 

@@ -3,6 +3,8 @@
 The uploaded file is kept server-side under a random token remembered in the user's session,
 and the confirm step validates that stored file again rather than trusting the preview: the
 database may have changed in between, and a form field carrying the rows could be edited.
+The preview's fingerprint waits in the session beside the token: when the apply finds the
+records changed since, it saves nothing and shows the new preview to confirm instead.
 The file is deleted once applied, and any file older than IMPORT_TTL at the next upload.
 """
 
@@ -107,7 +109,8 @@ class ImportView(BaseView):
             _sweep(_import_dir(), now)
             token = secrets.token_urlsafe(32)
             _stored_file(token).write_bytes(content)
-            session[SESSION_KEY] = {"token": token, "kind": kind, "created": now}
+            session[SESSION_KEY] = {"token": token, "kind": kind, "created": now,
+                                    "fingerprint": result.fingerprint}
         return self._preview_page(result, ConfirmForm(token=token), form.file.data.filename)
 
     @expose("/apply", methods=["POST"])
@@ -124,12 +127,18 @@ class ImportView(BaseView):
             flash(_("The uploaded file has expired; upload it again."), "warning")
             return redirect(url_for("ImportView.index"))
         try:
-            result = imports.apply_import(pending["kind"], path.read_bytes(), db.session)
+            result = imports.apply_import(pending["kind"], path.read_bytes(), db.session,
+                                          pending.get("fingerprint", ""))
+        except imports.ImportChangedError as exc:  # the file stays for the new confirm
+            session[SESSION_KEY] = {**pending, "fingerprint": exc.preview.fingerprint}
+            flash(_("The data changed since the preview, so nothing was saved. Review the "
+                    "preview below as it stands now and confirm again."), "warning")
+            return self._preview_page(exc.preview, ConfirmForm(token=pending["token"]), ""), 409
         except imports.ImportInvalidError as exc:
+            path.unlink(missing_ok=True)
             empty = imports.ImportPreview(pending["kind"], [], [], exc.problems)
             return self._preview_page(empty, ConfirmForm(), ""), 422
-        finally:
-            path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         flash(_("Import saved: %(created)s created, %(updated)s updated.", **result._asdict()), "success")
         return redirect(url_for(LIST_ENDPOINTS[pending["kind"]]))
 

@@ -191,7 +191,8 @@ def test_a_rehashed_edit_is_caught_at_the_next_entry(db_session):
     from app.models.audit import entry_hash
 
     db_session.execute(
-        text("UPDATE audit_entry SET hash = :h WHERE id = :id"), {"id": middle, "h": entry_hash(values)}
+        text("UPDATE audit_entry SET hash = :h WHERE id = :id"),
+        {"id": middle, "h": entry_hash(values, audit.chain_key())},
     )
     broken = audit.verify_chain(db_session)
     assert broken.entry_id == last and "sebelum" in broken.reason
@@ -278,10 +279,11 @@ def test_concurrent_writers_never_fork_the_chain(app):
     def write(name):
         try:
             barrier.wait()
-            for n in range(per_thread):
-                with Session(engine) as session, audit.acting_as(name):
-                    audit.log_event(session, "export", "concurrency", details={"n": n})
-                    session.commit()
+            with app.app_context():  # the chain key is the app's
+                for n in range(per_thread):
+                    with Session(engine) as session, audit.acting_as(name):
+                        audit.log_event(session, "export", "concurrency", details={"n": n})
+                        session.commit()
         except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
             errors.append(exc)
 
