@@ -15,6 +15,9 @@ from flask_babel import gettext
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from app.services.db_errors import INT_MAX
 
 # Only this app's own files. Scripts: FAB's templates carry Talisman's per-request nonce on
 # every inline <script> (baselib.get_nonce), so no 'unsafe-inline' for scripts. Styles: FAB's
@@ -130,3 +133,17 @@ def _keep_redirects_on_site(response):
 
 def _host_matches(host: str, pattern: str) -> bool:
     return fnmatch(host.lower(), pattern.lower())
+
+
+class DbIntConverter(IntegerConverter):
+    """`<int:...>` in every route: an id above what an INTEGER column holds cannot exist, so
+    the URL does not match (404) instead of reaching PostgreSQL, which refuses the parameter."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_routing(app: Flask) -> None:
+    """Before any view is registered: converters are bound when a rule is added."""
+    app.url_map.converters["int"] = DbIntConverter

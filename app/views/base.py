@@ -7,7 +7,9 @@ Workarounds on top of Flask-AppBuilder live here, once:
   show, edit, delete, actions and export cannot reach another unit's rows;
 - a record a liaison adds is pinned to its own unit, and one it edits cannot leave it;
 - app.views.datamodel.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
-  relation columns, and `search_relation_text` for relations too large for a select box.
+  relation columns, and `search_relation_text` for relations too large for a select box;
+- the same record rules as the API (app.services.validation), and the database's refusal of an
+  edit told in words (FAB flashes a fixed "Database error" for it).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired
 
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id, scope_filters
+from app.services import db_errors, validation
 from app.views.datamodel import ScaledViewMixin
 from app.views.lists import ExportMixin
 
@@ -83,6 +86,15 @@ class BaseModelView(ExportMixin, ScaledViewMixin, ModelView):
 
     def pre_add(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)
+        validation.validate_record(item)
 
     def pre_update(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)
+        validation.validate_record(item)
+
+    @property
+    def database_error_message(self):
+        """FAB flashes str(error) when an add or delete is refused (our interface raises a
+        worded RecordRejectedError) but this fixed text for a refused edit: give the words."""
+        refusal = db_errors.last_refusal()
+        return str(refusal) if refusal is not None else ModelView.database_error_message
