@@ -120,7 +120,7 @@ class BaseModelApi(ModelRestApi):
             self.datamodel.session.rollback()
             messages = getattr(exc, "as_messages", None)
             return self.response_422(message=messages() if messages else str(exc))
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OverflowError) as exc:
             self.datamodel.session.rollback()
             if not db_errors.is_input_error(exc):
                 raise

@@ -61,7 +61,7 @@ class EngineApi(BaseModelApi):
         except ValueError as exc:
             db.session.rollback()
             return None, self.response_422(message=str(exc))
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OverflowError) as exc:
             db.session.rollback()
             if not db_errors.is_input_error(exc):
                 raise
@@ -217,9 +217,12 @@ class WorkItemApi(EngineApi):
             return None
         try:
             content = base64.b64decode(spec.get("content_base64") or "", validate=True)
-        except (binascii.Error, AttributeError) as exc:
+        except (binascii.Error, AttributeError, TypeError) as exc:
             raise ValueError("Lampiran harus berupa base64 yang sah.") from exc
-        return cycles.Attachment(str(spec.get("filename") or ""), content)
+        filename = spec.get("filename") or ""
+        if not isinstance(filename, str):
+            raise ValueError("filename harus berupa teks.")
+        return cycles.Attachment(filename, content)
 
     @expose("/<int:pk>/return", methods=["POST"])
     @protect()

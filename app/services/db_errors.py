@@ -26,7 +26,7 @@ LABELS = {
     "code": "Code", "name": "Name", "nip": "NIP", "kind": "Kind", "email": "Email",
     "head_email": "Head's email", "level": "Level", "description": "Description",
     "pelaksana": "Pelaksana", "competence": "Competence", "assessed_on": "Assessed on",
-    "section": "Section", "position": "Position", "parent": "Parent",
+    "section": "Section", "position": "Position", "parent": "Parent section",
 }  # fmt: skip
 
 # "Key (code)=(X) already exists." (PostgreSQL) / "UNIQUE constraint failed: t.code, t.x" (SQLite)
@@ -103,8 +103,13 @@ def explain(exc: SQLAlchemyError) -> RecordRejectedError:
     log.warning("Database refused a write: %s", exc)
     text = str(getattr(exc, "orig", exc)).lower()
     if isinstance(exc, IntegrityError):
-        field = _field(_columns(exc))
+        columns = _columns(exc)
+        field = _field(columns)
         if "unique" in text or "duplicate" in text:
+            if len(columns) > 1:
+                labels = ", ".join(_label(_field([column])) for column in columns)
+                return RecordRejectedError(gettext(
+                    "A record with the same %(fields)s already exists.", fields=labels), field)
             return RecordRejectedError(
                 gettext("%(field)s is already used by another record.", field=_label(field))
                 if field else gettext("This record already exists."), field)
@@ -126,7 +131,7 @@ def explain(exc: SQLAlchemyError) -> RecordRejectedError:
 def is_input_error(exc: BaseException) -> bool:
     """A statement refused because of a value from outside (out of range, NUL byte, bad
     date), not because the database is down: the client's to fix."""
-    if isinstance(exc, DataError | IntegrityError):
+    if isinstance(exc, DataError | IntegrityError | OverflowError):
         return True
     return isinstance(exc, StatementError) and isinstance(
         getattr(exc, "orig", None), OverflowError | ValueError)

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from app.models.org import NipInvalidError, OrgUnit, OrgUnitKind, Pelaksana, Position, Section, parse_nip
+from app.services import validation
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -134,8 +134,8 @@ def _nip(raw, _lookups):
 
 def _email(raw, _lookups):
     try:
-        return validate_email(cell_text(raw), check_deliverability=False).normalized
-    except EmailNotValidError:
+        return validation.validate_email(cell_text(raw))
+    except validation.ValueInvalidError:
         raise CellError("email", value=cell_text(raw)) from None
 
 

@@ -130,7 +130,7 @@ class IkuSQLAInterface(SQLAInterface):
         byte on PostgreSQL): FAB's API answers BadRequest with 400, the pages show 400."""
         try:
             yield
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OverflowError) as exc:  # SQLite: past 64 bits, unwrapped
             if not db_errors.is_input_error(exc):
                 raise
             self.session.rollback()
@@ -162,7 +162,7 @@ class IkuSQLAInterface(SQLAInterface):
     def _write(self, operation, item) -> None:
         try:
             operation(item)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OverflowError) as exc:
             self.session.rollback()
             raise db_errors.remember(db_errors.explain(exc)) from None
         except DatabaseException as exc:  # FAB wraps edit/delete errors; the cause tells

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from app.models.org import (
     Competence,
@@ -21,6 +21,7 @@ from app.models.org import (
     parse_nip,
 )
 from app.services import org as org_service
+from app.services import validation
 from app.views.base import BaseModelView
 from app.views.fields import enum_formatter, enum_select
 
@@ -46,7 +47,15 @@ def nip_validator(_form, field) -> None:
         raise ValidationError(str(exc)) from None
 
 
-EMAIL = [Optional(), Email(message=_l("Invalid email address."))]
+def email_validator(_form, field) -> None:
+    """The one email rule (app.services.validation), also applied by the API and the import."""
+    try:
+        field.data = validation.validate_email(field.data)
+    except validation.ValueInvalidError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+EMAIL = [Optional(), email_validator]
 
 
 class OrgUnitView(BaseModelView):
