@@ -13,7 +13,9 @@ from http import HTTPStatus
 import flask_appbuilder.api as fab_api
 import jsonschema
 import prison
+from flask import request
 from flask_appbuilder import ModelRestApi
+from flask_babel import gettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.security import METHOD_PERMISSIONS, scope_filters
@@ -101,10 +103,30 @@ class BaseModelApi(ModelRestApi):
         super().__init__(**kwargs)
 
     def post_headless(self):
-        return self._domain_errors_as_422(super().post_headless)
+        refusal = self._refuse_bad_relation_ids(self.add_columns)
+        return refusal or self._domain_errors_as_422(super().post_headless)
 
     def put_headless(self, pk):
-        return self._domain_errors_as_422(super().put_headless, pk)
+        refusal = self._refuse_bad_relation_ids(self.edit_columns)
+        return refusal or self._domain_errors_as_422(super().put_headless, pk)
+
+    def _refuse_bad_relation_ids(self, columns):
+        """A relation is given by the id of an existing record. marshmallow-sqlalchemy would
+        also take an object and construct a new related record from its keys (TypeError, 500,
+        on an unknown key), or look up a float or a 2**70."""
+        body = request.get_json(silent=True) if request.is_json else None
+        if not isinstance(body, dict):
+            return None
+        errors = {}
+        for name in columns or []:
+            if name not in body or not self.datamodel.is_relation(name):
+                continue
+            value = body[name]
+            values = value if self.datamodel.is_relation_many_to_many(name) else [value]
+            if not isinstance(values, list) or any(
+                    item is not None and db_errors.as_db_int(item) != item for item in values):
+                errors[name] = [gettext("Give the id of an existing record.")]
+        return self.response_422(message=errors) if errors else None
 
     def delete_headless(self, pk):
         return self._domain_errors_as_422(super().delete_headless, pk)
