@@ -124,3 +124,18 @@ def test_a_record_saved_before_a_rule_can_still_be_edited(db_session, client, ap
     response = client.put(f"/api/v1/org-unit/{unit.id}", json={"head_name": "Baru"},
                           headers=api_token("pengguna1"))
     assert response.status_code == 200, response.get_json()
+
+
+def test_cli_create_user_applies_the_email_rule(app, db_session):
+    from app.models.org import IkuUser
+
+    strong = "Kuat-Sekali-2026!"
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["iku", "create-user", "baru", "--email", "not-an-email",
+                                  "--role", "Staf"], input=f"{strong}\n{strong}\n")
+    assert refused.exit_code != 0 and "Alamat email tidak valid: not-an-email." in refused.output
+    assert db_session.query(IkuUser).filter_by(username="baru").count() == 0
+    created = runner.invoke(args=["iku", "create-user", "baru", "--email", "Baru@SetNeg.go.id",
+                                  "--role", "Staf"], input=f"{strong}\n{strong}\n")
+    assert created.exit_code == 0, created.output
+    assert db_session.query(IkuUser).filter_by(username="baru").one().email == "Baru@setneg.go.id"
