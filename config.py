@@ -64,7 +64,10 @@ class Config:
     FAB_CREATE_DB = False
     # Permission sync writes to the DB from every worker at start: do it in `flask iku init`.
     FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)
-    FAB_ADD_SECURITY_API = True
+    # FAB's users/roles/permissions REST API stays off: roles are defined in code (FAB_ROLES),
+    # so its role and permission writes would edit rows that grant nothing or bypass the
+    # reviewed spec, and its writes answered 500 to a fuzzer (README, "REST API").
+    FAB_ADD_SECURITY_API = False
     # FAB's raw permission tables ("can_read" on "OrgUnit"): the role pages say the same in
     # words (app.services.permission_words), and builtin roles are not stored there anyway.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False

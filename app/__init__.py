@@ -70,6 +70,9 @@ def create_app(config_class=None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    from app.web import init_routing
+
+    init_routing(app)
     # FAB warns at every start about column types it cannot offer as list filters (Time, and
     # relation columns of its own security API); nothing to act on, and it buries real output.
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)

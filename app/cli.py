@@ -6,8 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.services import access, demo
-from app.services.emails import EmailAddressInvalidError, normalize_address
+from app.services import access, demo, validation
 from app.services.passwords import PasswordTooWeakError, generate_password
 
 iku = AppGroup("iku", help="IKU Backoffice operations.")
@@ -40,11 +39,12 @@ def demo_command() -> None:
 @click.option("--role", "roles", multiple=True, required=True)
 @click.password_option()
 def create_user_command(username, email, first_name, last_name, roles, password) -> None:
-    """Create a user under the password policy."""
+    """Create a user under the password policy and the email rule of the pages and API."""
     try:
-        access.create_user(username, first_name or username, last_name or "-",
-                           normalize_address(email), list(roles), password)
-    except (PasswordTooWeakError, access.UserCreateError, EmailAddressInvalidError) as exc:
+        email = validation.validate_email(email)
+        access.create_user(username, first_name or username, last_name or "-", email,
+                           list(roles), password)
+    except (PasswordTooWeakError, access.UserCreateError, validation.ValueInvalidError) as exc:
         _fail(exc)
     click.echo(f"Pengguna {username} dibuat.")
 

@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, jsonify, request
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from marshmallow import ValidationError
-from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.utils import import_string
 
 from app.models.cycles import Cycle
 from app.models.org import IkuUser
 from app.services.passwords import (
-    password_problems,
-    policy_message,
     validate_password,
     validate_password_for_fab,
 )
@@ -223,35 +218,6 @@ def scope_path(model: type) -> str | None:
     return _SCOPE_PATHS.get(model)
 
 
-class IkuUserApi(UserApi):
-    """FAB's /api/v1/security/users hashes the password itself, bypassing the security manager:
-    re-check the policy here so that switching FAB's form validator off cannot open this path,
-    and refuse a unit liaison the API cannot link to a unit (it has no org_unit field)."""
-
-    def _check(self, password, roles, user_id=None) -> None:
-        from app.services.access import PENGGUNA_NEEDS_UNIT, lacks_unit
-
-        if password:
-            problems = password_problems(password)
-            if problems:
-                raise ValidationError({"password": [policy_message(problems)]})
-        unit_id = None
-        if user_id is not None:
-            session = self.appbuilder.sm.session
-            with session.no_autoflush:  # the item already holds the request's changes
-                unit_id = session.scalar(select(IkuUser.org_unit_id).where(IkuUser.id == user_id))
-        if lacks_unit([role.name for role in roles], unit_id):
-            raise ValidationError({"roles": [str(PENGGUNA_NEEDS_UNIT)]})
-
-    def pre_add(self, item) -> None:
-        self._check(item.password, item.roles)
-        super().pre_add(item)
-
-    def pre_update(self, item, data) -> None:
-        self._check(data.get("password"), item.roles, item.id)
-        super().pre_update(item, data)
-
-
 class IkuSecurityManager(SecurityManager):
     """FAB's manager, hardened where FAB leaves a gap (see DESIGN.md, "Known facts and traps"):
 
@@ -261,14 +227,14 @@ class IkuSecurityManager(SecurityManager):
       rate-limit storage, so "locked" never tells an attacker that a name exists;
     - the API login, which FAB never rate-limits, gets the form login's limit;
     - the password policy is checked in add_user/reset_password (CLI, FAB's own commands, the
-      reset forms), FAB's validator config cannot be switched off, and the users API re-checks;
+      reset forms), and FAB's validator config cannot be switched off (FAB's users REST API,
+      which would hash passwords itself, is off: FAB_ADD_SECURITY_API);
     - builtin-role regexes must match the WHOLE view and permission name (FAB's re.match
       anchors only the start): a spec entry that forgets its "$" still cannot grant
       "OrgUnitAssignment" through "OrgUnit".
     """
 
     user_model = IkuUser
-    user_api = IkuUserApi
 
     def __init__(self, appbuilder):
         config = current_app.config
@@ -287,6 +253,13 @@ class IkuSecurityManager(SecurityManager):
             view_functions[endpoint] = self.limiter.limit(self.auth_rate_limit, methods=["POST"])(
                 view_functions[endpoint]
             )
+
+    def create_jwt_manager(self, app):
+        """flask-jwt-extended answers a malformed or badly signed bearer token with 422; it is
+        a failed authentication like a missing or expired one: 401."""
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.invalid_token_loader(lambda reason: (jsonify(msg=reason), 401))
+        return jwt_manager
 
     @staticmethod
     def _match(pattern: str, name: str) -> bool:

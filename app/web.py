@@ -15,6 +15,9 @@ from flask_babel import gettext
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from app.services.db_errors import INT_MAX
 
 # Only this app's own files. Scripts: FAB's templates carry Talisman's per-request nonce on
 # every inline <script> (baselib.get_nonce), so no 'unsafe-inline' for scripts. Styles: FAB's
@@ -72,6 +75,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.after_request(_keep_redirects_on_site)
+    app.before_request(_refuse_nul_bytes)  # after FAB's: a refusal page needs g.user
 
 
 def _wants_json() -> bool:
@@ -130,3 +134,41 @@ def _keep_redirects_on_site(response):
 
 def _host_matches(host: str, pattern: str) -> bool:
     return fnmatch(host.lower(), pattern.lower())
+
+
+class DbIntConverter(IntegerConverter):
+    """`<int:...>` in every route: an id above what an INTEGER column holds cannot exist, so
+    the URL does not match (404) instead of reaching PostgreSQL, which refuses the parameter."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's signature)
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_routing(app: Flask) -> None:
+    """Before any view is registered: converters are bound when a rule is added."""
+    app.url_map.converters["int"] = DbIntConverter
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _refuse_nul_bytes():
+    """No field of this application can hold a NUL character, and PostgreSQL refuses one in
+    any text parameter: refuse it in the URL, query, form or JSON body, on every backend alike,
+    before it reaches a filter or a write."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values += [*request.form.keys(), *request.form.values()]
+        if request.is_json:
+            values.append(request.get_json(silent=True))
+    if any(_has_nul(value) for value in values):
+        return _refusal(400, gettext("The request contains a NUL character, which no field accepts."))
+    return None

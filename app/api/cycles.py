@@ -16,12 +16,13 @@ import datetime as dt
 from flask import request
 from flask_appbuilder.api import expose, protect
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.api.base import BaseModelApi
+from app.api.base import BaseModelApi, path_operation
 from app.extensions import db
 from app.models.cycles import Cycle, WorkEvent, WorkItem
 from app.security import METHOD_PERMISSIONS
-from app.services import cycles
+from app.services import cycles, db_errors
 from app.services import standards as standards_service
 from app.services.cycles import inbox as cycles_inbox
 from app.services.cycles.errors import WorkItemConflictError
@@ -44,6 +45,10 @@ def _iso(value: dt.datetime | None) -> str | None:
     return from_db(value).isoformat() if value is not None else None
 
 
+_TEXT = {"type": "string"}
+_VERSION = {"expected_version": {"type": "integer"}}
+
+
 class EngineApi(BaseModelApi):
     def engine(self, call, *args, **kwargs):
         """The engine's answer as HTTP: its refusals are the client's to fix (422), a lost
@@ -56,6 +61,11 @@ class EngineApi(BaseModelApi):
         except ValueError as exc:
             db.session.rollback()
             return None, self.response_422(message=str(exc))
+        except (SQLAlchemyError, OverflowError) as exc:
+            db.session.rollback()
+            if not db_errors.is_input_error(exc):
+                raise
+            return None, self.response_422(message=str(db_errors.explain(exc)))
 
 
 class CycleApi(EngineApi):
@@ -68,6 +78,9 @@ class CycleApi(EngineApi):
     search_columns = ["code", "period", "reason", "status", "started_at"]
     order_columns = ["code", "period", "status", "started_at", "planned_end"]
     base_order = ("started_at", "desc")
+    openapi_spec_methods = {
+        "cancel": {"post": path_operation("Cancel a cycle for good", {"reason": _TEXT})},
+    }
 
     def post_headless(self):
         """Start a cycle: {standard_code?, code, period, reason, title?, reason_note?,
@@ -109,6 +122,8 @@ class CycleApi(EngineApi):
         """Cancel a cycle for good: {reason}."""
         body = request.get_json(silent=True)
         reason = body.get("reason") if isinstance(body, dict) else None
+        if reason is not None and not isinstance(reason, str):
+            return self.response_422(message="reason harus berupa teks.")
         cycle, refusal = self.engine(cycles.cancel_cycle, pk, reason=reason or "")
         if refusal is not None:
             return refusal
@@ -132,10 +147,24 @@ class WorkItemApi(EngineApi):
                       "assignee", "due_at", "is_leaf"]
     order_columns = ["position", "code", "status", "due_at"]
     base_order = ("position", "asc")
+    openapi_spec_methods = {
+        "act_start": {"post": path_operation("Start work on an item", {"note": _TEXT, **_VERSION})},
+        "act_complete": {"post": path_operation("Complete an item", {
+            "note": _TEXT, **_VERSION, "attachment": {"type": "object", "properties": {
+                "filename": _TEXT, "content_base64": _TEXT}}})},
+        "act_return": {"post": path_operation("Send an item back", {"reason": _TEXT, **_VERSION})},
+        "act_pause": {"post": path_operation("Stop an item's clock", {"reason": _TEXT, **_VERSION})},
+        "act_resume": {"post": path_operation("Restart an item's clock", {"note": _TEXT, **_VERSION})},
+        "act_reassign": {"post": path_operation("Give an item to someone else", {
+            "user_id": {"type": "integer"}, "note": _TEXT, **_VERSION})},
+    }  # fmt: skip
 
     def _act(self, pk: int, call, *args, **kwargs):
         if self.datamodel.get(pk, self._base_filters) is None:
             return self.response_404()
+        for name in ("note", "reason"):
+            if kwargs.get(name) is not None and not isinstance(kwargs[name], str):
+                return self.response_422(message=f"{name} harus berupa teks.")
         body = self._body()
         version = body.get("expected_version")
         if version is not None and not isinstance(version, int):
@@ -188,9 +217,12 @@ class WorkItemApi(EngineApi):
             return None
         try:
             content = base64.b64decode(spec.get("content_base64") or "", validate=True)
-        except (binascii.Error, AttributeError) as exc:
+        except (binascii.Error, AttributeError, TypeError) as exc:
             raise ValueError("Lampiran harus berupa base64 yang sah.") from exc
-        return cycles.Attachment(str(spec.get("filename") or ""), content)
+        filename = spec.get("filename") or ""
+        if not isinstance(filename, str):
+            raise ValueError("filename harus berupa teks.")
+        return cycles.Attachment(filename, content)
 
     @expose("/<int:pk>/return", methods=["POST"])
     @protect()
@@ -215,9 +247,8 @@ class WorkItemApi(EngineApi):
     def act_reassign(self, pk: int):
         """Give an item to someone else: {user_id, note?, expected_version?}."""
         body = self._body()
-        try:
-            to_user = int(body.get("user_id"))
-        except (TypeError, ValueError):
+        to_user = db_errors.as_db_int(body.get("user_id"))
+        if to_user is None:
             return self.response_422(message="user_id wajib diisi.")
         return self._act(pk, cycles.reassign_item, to_user, note=body.get("note"))
 

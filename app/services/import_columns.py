@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session
 
 from app.models.org import NipInvalidError, OrgUnit, OrgUnitKind, Pelaksana, Position, Section, parse_nip
-from app.services.emails import EmailAddressInvalidError, normalize_address
+from app.services import validation
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -147,8 +147,8 @@ def _nip(raw, _lookups):
 
 def _email(raw, _lookups):
     try:
-        return normalize_address(cell_text(raw))
-    except EmailAddressInvalidError:
+        return validation.validate_email(cell_text(raw))
+    except validation.ValueInvalidError:
         raise CellError("email", value=cell_text(raw)) from None
 
 

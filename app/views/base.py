@@ -12,6 +12,8 @@ Workarounds on top of Flask-AppBuilder live here, once:
   relation columns, and `search_relation_text` for relations too large for a select box;
 - app.views.display.DisplayMixin: every value shown as a person reads it (Ya/Tidak, "–",
   WIB DD-MM-YYYY HH:MM) on lists, show pages and exports.
+- the same record rules as the API (app.services.validation), and the database's refusal of an
+  edit told in words (FAB flashes a fixed "Database error" for it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from app.security import (
     register_scope_path,
     scope_filters,
 )
+from app.services import db_errors, validation
 from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin, display_value  # noqa: F401  (re-exported)
 from app.views.editing import EditFormsMixin
@@ -79,6 +82,15 @@ class BaseModelView(EditFormsMixin, DisplayMixin, ExportMixin, ScaledViewMixin, 
 
     def pre_add(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)
+        validation.validate_record(item)
 
     def pre_update(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)
+        validation.validate_record(item)
+
+    @property
+    def database_error_message(self):
+        """FAB flashes str(error) when an add or delete is refused (our interface raises a
+        worded RecordRejectedError) but this fixed text for a refused edit: give the words."""
+        refusal = db_errors.last_refusal()
+        return str(refusal) if refusal is not None else ModelView.database_error_message

@@ -19,24 +19,34 @@ everywhere without touching a view:
 - the interface of a relation's target (get_related_interface: the choices of every select
   box and of the REST `_info` values) puts the target's unit scope in front of its queries,
   so a liaison is never offered another unit's units, accounts or work items.
+- what the database refuses is the client's error, not the server's: an id out of the
+  column's range is "no such row" (404), a filter value it cannot compare is a 400, and a
+  refused write is a RecordRejectedError naming the field (app/services/db_errors.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 
+from flask import abort, request
+from flask_appbuilder import expose
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.utils.base import is_column_dotted
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import lazy_gettext
-from sqlalchemy import func, or_
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import BigInteger, Integer, func, or_
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 
 from app.security import UnitScopeFilter, scope_filters, scope_path
+from app.services import db_errors
 from app.views.display import to_local
 
 
@@ -109,8 +119,6 @@ class IkuSQLAInterface(SQLAInterface):
                 inner.add_filter(flt.column_name, type(flt), value)
         return inner
 
-    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
-        return super().get(id, self._in_scope(filters), select_columns, outer_default_load)
 
     @classmethod
     def wrap(cls, datamodel: SQLAInterface, text_relations: dict | None = None,
@@ -143,17 +151,75 @@ class IkuSQLAInterface(SQLAInterface):
             # A model's own order (e.g. units as the standard lists them) where FAB has none:
             # the select boxes of relation fields and lists without a base_order.
             base = base.order_by(*(getattr(self.obj, name) for name in self.obj.default_order))
-        rows = self.apply_all(base, filters, order_column, order_direction, page, page_size,
-                              select_columns, outer_default_load).all()
-        name = self.obj.__name__
-        result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
-        if page is not None or page_size is not None:
-            count = self.query_count(base, filters, select_columns, capped=True)
-        elif select_columns and self.exists_col_to_many(select_columns):
-            count = self.query_count(base, filters, select_columns)  # joined rows repeat
-        else:
-            count = len(result)
+        with self._refused_as_bad_request():
+            rows = self.apply_all(base, filters, order_column, order_direction, page, page_size,
+                                  select_columns, outer_default_load).all()
+            name = self.obj.__name__
+            result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
+            if page is not None or page_size is not None:
+                count = self.query_count(base, filters, select_columns, capped=True)
+            elif select_columns and self.exists_col_to_many(select_columns):
+                count = self.query_count(base, filters, select_columns)  # joined rows repeat
+            else:
+                count = len(result)
         return count, result
+
+    @contextlib.contextmanager
+    def _refused_as_bad_request(self):
+        """A filter value the database cannot compare (2**40 against an INTEGER column, a NUL
+        byte on PostgreSQL): FAB's API answers BadRequest with 400, the pages show 400."""
+        try:
+            yield
+        except (SQLAlchemyError, OverflowError) as exc:  # SQLite: past 64 bits, unwrapped
+            if not db_errors.is_input_error(exc):
+                raise
+            self.session.rollback()
+            db_errors.log.info("Refused filter value: %s", exc)
+            raise BadRequest(gettext("A search value is not valid.")) from None
+
+    def _int_max(self, column) -> int | None:
+        """The largest id an integer column holds; None for other types (no check)."""
+        kind = getattr(column, "type", None)
+        if isinstance(kind, BigInteger):
+            return db_errors.BIGINT_MAX
+        return db_errors.INT_MAX if isinstance(kind, Integer) else None
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        """An id out of the key column's range is simply not there (404 on page and API)."""
+        if not self.is_pk_composite():
+            maximum = self._int_max(self.list_columns.get(self.get_pk_name()))
+            if maximum is not None and db_errors.as_db_int(id, maximum) is None:
+                return None
+        with self._refused_as_bad_request():
+            return super().get(id, self._in_scope(filters), select_columns, outer_default_load)
+
+    def get_related_obj(self, col_name, value):
+        """FAB looks up a relation filter's value by id; an impossible id matches nothing."""
+        if db_errors.as_db_int(value) is None:
+            return None
+        return super().get_related_obj(col_name, value)
+
+    def _write(self, operation, item) -> None:
+        try:
+            operation(item)
+        except (SQLAlchemyError, OverflowError) as exc:
+            self.session.rollback()
+            raise db_errors.remember(db_errors.explain(exc)) from None
+        except DatabaseException as exc:  # FAB wraps edit/delete errors; the cause tells
+            self.session.rollback()
+            cause = exc.__cause__
+            if isinstance(cause, SQLAlchemyError):
+                raise db_errors.remember(db_errors.explain(cause)) from None
+            raise
+
+    def add(self, item, commit: bool = True) -> None:
+        self._write(functools.partial(super().add, commit=commit), item)
+
+    def edit(self, item, commit: bool = True) -> None:
+        self._write(functools.partial(super().edit, commit=commit), item)
+
+    def delete(self, item, commit: bool = True) -> None:
+        self._write(functools.partial(super().delete, commit=commit), item)
 
     def _get_attr_value(self, item, col):
         """FAB reads every value of a list, a show page (and our export) through here."""
@@ -202,3 +268,21 @@ class ScaledViewMixin:
 
     def _get_list_widget(self, *args, **kwargs):
         return super()._get_list_widget(*args, count_limit=self.count_limit, **kwargs)
+
+    # FAB's action endpoints call `self.actions.get(name).func(...)`: an unknown action name
+    # was an AttributeError (500), and a row that does not exist reached the action as None.
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        if name not in self.actions or self.datamodel.get(pk, self._base_filters) is None:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        name = request.form.get("action", "")
+        rows = request.form.getlist("rowid")
+        if name not in self.actions:
+            abort(400)
+        if any(self.datamodel.get(pk, self._base_filters) is None for pk in rows):
+            abort(404)
+        return super().action_post()

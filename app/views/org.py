@@ -21,8 +21,9 @@ from app.models.org import (
     parse_nip,
 )
 from app.services import org as org_service
+from app.services import validation
 from app.views.base import BaseModelView
-from app.views.fields import EmailAddress, enum_formatter, enum_select
+from app.views.fields import enum_formatter, enum_select
 
 UNIT_KINDS = {
     OrgUnitKind.KEMENTERIAN: _l("Ministry"),
@@ -46,7 +47,15 @@ def nip_validator(_form, field) -> None:
         raise ValidationError(str(exc)) from None
 
 
-EMAIL = [Optional(), EmailAddress(message=_l("Invalid email address."))]
+def email_validator(_form, field) -> None:
+    """The one email rule (app.services.validation), also applied by the API and the import."""
+    try:
+        field.data = validation.validate_email(field.data)
+    except validation.ValueInvalidError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+EMAIL = [Optional(), email_validator]
 
 
 class OrgUnitView(BaseModelView):

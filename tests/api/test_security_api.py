@@ -9,10 +9,10 @@ import uuid
 
 import pytest
 
-from app.models.org import IkuUser, OrgUnit
+from app.models.org import IkuUser
 from app.services import access
 from app.views.users import LOCKED_MESSAGE
-from tests.conftest import PASSWORD, UNIT_A
+from tests.conftest import PASSWORD
 from tests.secure_app import secure_app
 
 LOGIN = "/api/v1/security/login"
@@ -75,7 +75,7 @@ def test_api_login_is_rate_limited(tmp_path):
         assert refused.status_code == 429
         assert "message" in refused.get_json()
         # Only the login is throttled, not the rest of the API.
-        assert client.get(USERS).status_code == 401
+        assert client.get("/api/v1/org-unit/").status_code == 401
 
 
 def _forget(prefix: str) -> None:
@@ -106,53 +106,20 @@ def test_redis_storage_is_shared_between_apps(tmp_path, request):
         assert _login(second.test_client(), "admin").status_code == 429
 
 
-# --- users API -----------------------------------------------------------------------------------
+# --- FAB's security API (users, roles, permissions) is off ---------------------------------------
 
 
-def test_users_api_refuses_a_weak_password_on_create(app, client, api_token, db_session):
-    response = client.post(USERS, json=_new_user(app, password="lemah"),
-                           headers=api_token("admin"))
-    assert response.status_code == 400
-    assert "password" in response.get_json()["message"]
-    assert _user(db_session, "baru-api") is None
-
-
-def test_users_api_creates_a_user_with_a_strong_password(app, client, api_token, db_session):
-    response = client.post(USERS, json=_new_user(app), headers=api_token("admin"))
-    assert response.status_code == 201, response.get_json()
-    assert _login(app.test_client(), "baru-api", STRONG).status_code == 200
-
-
-def test_users_api_refuses_a_pengguna_it_cannot_link_to_a_unit(app, client, api_token,
-                                                                db_session):
-    response = client.post(USERS, json=_new_user(app, "Pengguna"), headers=api_token("admin"))
-    assert response.status_code == 400 and "roles" in response.get_json()["message"]
-    assert _user(db_session, "baru-api") is None
-
-
-def test_users_api_role_change_to_pengguna_needs_a_unit(app, client, api_token, db_session):
+@pytest.mark.parametrize("path", [USERS, "/api/v1/security/roles/", "/api/v1/security/groups/",
+                                  "/api/v1/security/permissions/", "/api/v1/security/resources/",
+                                  "/api/v1/security/permissions-resources/"])
+def test_fab_security_api_is_off(client, api_token, path):
+    """Accounts are managed on the pages (unit link, last admin); roles are defined in code."""
     headers = api_token("admin")
-    staf = _user(db_session, "staf")
-    body = {"roles": [_role_id(app, "Pengguna")]}
-    assert client.put(f"{USERS}{staf.id}", json=body, headers=headers).status_code == 400
-    staf = _user(db_session, "staf")
-    staf.org_unit_id = db_session.query(OrgUnit).filter_by(code=UNIT_A).one().id
-    db_session.commit()
-    assert client.put(f"{USERS}{staf.id}", json=body, headers=headers).status_code == 200
+    assert client.get(path, headers=headers).status_code == 404
+    assert client.post(path, json={"name": "x"}, headers=headers).status_code in (404, 405)
 
 
-def test_users_api_refuses_a_weak_password_on_update(app, client, api_token, db_session):
-    headers = api_token("admin")
-    staf = _user(db_session, "staf")
-    weak = client.put(f"{USERS}{staf.id}", json={"password": "lemah"}, headers=headers)
-    assert weak.status_code == 400 and "password" in weak.get_json()["message"]
-    assert _login(app.test_client(), "staf").status_code == 200
-    ok = client.put(f"{USERS}{staf.id}", json={"password": STRONG}, headers=headers)
-    assert ok.status_code == 200, ok.get_json()
-    assert _login(app.test_client(), "staf", STRONG).status_code == 200
-
-
-def test_users_api_is_for_admins_only(client, api_token):
-    assert client.get(USERS, headers=api_token("auditor")).status_code == 200
-    assert client.post(USERS, json={}, headers=api_token("auditor")).status_code == 403
-    assert client.get(USERS, headers=api_token("staf")).status_code == 403
+def test_malformed_bearer_token_is_401(client):
+    for value in ("Bearer not-a-token", "Bearer a.b.c", "Bearer "):
+        response = client.get("/api/v1/org-unit/", headers={"Authorization": value})
+        assert response.status_code == 401, (value, response.get_data(as_text=True))

@@ -88,7 +88,7 @@ def test_fab_cli_create_user_and_reset_password_refuse_weak(app, db_session):
 
 def test_iku_cli_refuses_weak_and_accepts_strong(app, db_session):
     runner = app.test_cli_runner()
-    weak = runner.invoke(args=["iku", "create-user", "baru", "--email", "baru@iku.test",
+    weak = runner.invoke(args=["iku", "create-user", "baru", "--email", "baru@setneg.go.id",
                                "--role", "Staf"], input="lemah\nlemah\n")
     assert weak.exit_code != 0 and "Kata sandi harus memuat" in weak.output
     ok = runner.invoke(args=["iku", "set-password", "staf"], input=f"{STRONG}\n{STRONG}\n")

@@ -167,7 +167,7 @@ def test_api_needs_no_csrf_token_it_authenticates_by_bearer_token(hardened):
         "username": "admin", "password": PASSWORD, "provider": "db"})
     assert token.status_code == 200
     headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
-    assert client.get("/api/v1/security/users/", headers=headers).status_code == 200
+    assert client.get("/api/v1/org-unit/", headers=headers).status_code == 200
 
 
 def test_action_post_without_csrf_token_changes_nothing(hardened):
