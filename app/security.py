@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_login import current_user, login_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -204,7 +206,12 @@ def scope_filters(column: str | None) -> list:
 class IkuUserApi(UserApi):
     """FAB's /api/v1/security/users hashes the password itself, bypassing the security manager:
     re-check the policy here so that switching FAB's form validator off cannot open this path,
-    and refuse a unit liaison the API cannot link to a unit (it has no org_unit field)."""
+    and refuse a unit liaison the API cannot link to a unit (it has no org_unit field).
+
+    FAB's datamodel is its base User class, whose mapper knows none of IkuUser's columns and
+    rules (the session generation): the API works on IkuUser like every page does."""
+
+    datamodel = SQLAInterface(IkuUser)
 
     def _check(self, password, roles, user_id=None) -> None:
         from app.services.access import PENGGUNA_NEEDS_UNIT, lacks_unit
@@ -257,6 +264,51 @@ class IkuSecurityManager(SecurityManager):
         config["FAB_PASSWORD_COMPLEXITY_ENABLED"] = True
         super().__init__(appbuilder)
 
+    # --- ending access: a session or token names the account's generation ---------------------
+
+    def load_user(self, pk):
+        """Flask-Login's loader: the cookie holds "id:generation" (IkuUser.get_id); a cookie
+        from before a logout, lock, deactivation or password change names an old generation."""
+        user_id, _, generation = str(pk).partition(":")
+        if not (user_id.isdigit() and generation.isdigit()):
+            return None
+        return self._current_generation(int(user_id), int(generation))
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """FAB's JWT lookup, plus the generation the token was issued for (claim "gen")."""
+        identity, generation = str(jwt_data.get("sub", "")), jwt_data.get("gen")
+        if not identity.isdigit() or not isinstance(generation, int):
+            return None
+        user = self._current_generation(int(identity), generation)
+        if user is not None:
+            g.user = user  # as FAB does: its API views read g.user
+        return user
+
+    def _current_generation(self, user_id: int, generation: int):
+        user = self.get_user_by_id(user_id)
+        if user is None or not user.is_active or user.locked_at is not None:
+            return None
+        return user if (user.session_generation or 0) == generation else None
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(self._token_claims)
+        return jwt_manager
+
+    def _token_claims(self, identity) -> dict:
+        """Stamped into every access and refresh token FAB creates (login and refresh)."""
+        user = self.get_user_by_id(int(identity)) if str(identity).isdigit() else None
+        return {"gen": (user.session_generation or 0) if user is not None else -1}
+
+    def on_user_logout(self, user) -> None:
+        """Logging out ends the account's sessions everywhere: a copy of the cookie replayed
+        later, or kept by another browser, no longer loads."""
+        super().on_user_logout(user)
+        account = self.get_user_by_id(user.id)
+        if account is not None:
+            account.end_sessions()
+            self.session.commit()
+
     def register_views(self) -> None:
         super().register_views()
         endpoint = f"{self.security_api.__name__}.login"
@@ -286,8 +338,12 @@ class IkuSecurityManager(SecurityManager):
                                 hashed_password, groups, commit)
 
     def reset_password(self, userid, password):
+        """A new password ends the account's other sessions and tokens (IkuUser's generation);
+        the person changing their own password stays logged in here."""
         validate_password(password)
         super().reset_password(userid, password)
+        if has_request_context() and getattr(current_user, "id", None) == userid:
+            login_user(self.get_user_by_id(userid))
 
     # --- lockout -----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:50:39.714617
+Create Date: 2026-11-30 21:16:47.701675
 
 """
 from alembic import op
@@ -278,6 +278,7 @@ def upgrade():
     sa.Column('pelaksana_id', sa.Integer(), nullable=True),
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.Column('locked_at', sa.DateTime(), nullable=True),
+    sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
