@@ -25,6 +25,7 @@ from werkzeug.security import check_password_hash
 from werkzeug.utils import import_string
 
 from app.models.org import IkuUser
+from app.services import ratelimit  # noqa: F401  (the limiter's db+... storage, registered)
 from app.services.passwords import (
     password_problems,
     policy_message,
