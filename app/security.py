@@ -16,6 +16,7 @@ import re
 from flask import current_app, g, has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.sqla.apis.role.api import RoleApi
 from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user, login_user
@@ -204,7 +205,43 @@ def scope_filters(column: str | None) -> list:
     return [[column, UnitScopeFilter, None]] if column else []
 
 
-class IkuUserApi(UserApi):
+class _LastDoorApi:
+    """FAB's security APIs run pre_update/pre_delete outside their error handling, where a
+    refusal would be a 500: the last-door rule (app.services.access) is answered as 422."""
+
+    def put_headless(self, pk):
+        return self._refused_as_422(super().put_headless, pk)
+
+    def delete_headless(self, pk):
+        return self._refused_as_422(super().delete_headless, pk)
+
+    def _refused_as_422(self, handler, *args):
+        from app.services.access import LastAdminError
+
+        try:
+            return handler(*args)
+        except LastAdminError as exc:
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
+
+class IkuRoleApi(_LastDoorApi, RoleApi):
+    """The Admin role is neither renamed nor deleted through /api/v1/security/roles."""
+
+    def pre_update(self, item) -> None:
+        from app.services.access import check_admin_role_kept
+
+        check_admin_role_kept(item)
+        super().pre_update(item)
+
+    def pre_delete(self, item) -> None:
+        from app.services.access import check_admin_role_kept
+
+        check_admin_role_kept(item, deleting=True)
+        super().pre_delete(item)
+
+
+class IkuUserApi(_LastDoorApi, UserApi):
     """FAB's /api/v1/security/users hashes the password itself, bypassing the security manager:
     re-check the policy here so that switching FAB's form validator off cannot open this path,
     and refuse a unit liaison the API cannot link to a unit (it has no org_unit field).
@@ -234,8 +271,20 @@ class IkuUserApi(UserApi):
         super().pre_add(item)
 
     def pre_update(self, item, data) -> None:
+        from app.services.access import LastAdminError, check_admin_kept
+
         self._check(data.get("password"), item.roles, item.id)
+        try:
+            check_admin_kept(item)
+        except LastAdminError as exc:
+            raise ValidationError({"roles": [str(exc)]}) from None
         super().pre_update(item, data)
+
+    def pre_delete(self, item) -> None:
+        from app.services.access import check_admin_kept
+
+        check_admin_kept(item, deleting=True)
+        super().pre_delete(item)
 
 
 class IkuSecurityManager(SecurityManager):
@@ -255,6 +304,7 @@ class IkuSecurityManager(SecurityManager):
 
     user_model = IkuUser
     user_api = IkuUserApi
+    role_api = IkuRoleApi
 
     def __init__(self, appbuilder):
         config = current_app.config

@@ -86,6 +86,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.after_request(_keep_redirects_on_site)
+    app.after_request(_no_store_when_authenticated)
 
 
 def _cookie_authenticated() -> bool:
@@ -126,6 +127,18 @@ def _csrf_refused(_error):
         "The form has expired or did not come from this application. Reload the page and "
         "try again."
     ))
+
+
+def _no_store_when_authenticated(response):
+    """A page or API answer made for a logged-in user is not kept by the browser or a proxy:
+    after a logout, "back" or a shared computer's cache must not show it again. Static files
+    stay cacheable (they are the same for everyone)."""
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return response
+    if _cookie_authenticated() or "Authorization" in request.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _allowed_hosts() -> list[str]:

@@ -18,6 +18,7 @@ from flask_appbuilder.security.views import (
     AuthDBView,
     ResetMyPasswordView,
     ResetPasswordView,
+    RoleModelView,
     UserDBModelView,
 )
 from flask_appbuilder.validators import PasswordComplexityValidator
@@ -151,6 +152,28 @@ class IkuUserDBModelView(ScaledViewMixin, UserDBModelView):
         validate_password(item.password)  # the form checked it too; this guards the hashing
         super().pre_add(item)
 
+    def pre_update(self, item) -> None:
+        access.check_admin_kept(item)  # FAB flashes the refusal and saves nothing
+        super().pre_update(item)
+
+    def pre_delete(self, item) -> None:
+        access.check_admin_kept(item, deleting=True)
+        super().pre_delete(item)
+
+
+class IkuRoleModelView(RoleModelView):
+    """FAB's role pages; the Admin role can be neither renamed nor deleted."""
+
+    class_permission_name = "RoleModelView"
+
+    def pre_update(self, item) -> None:
+        access.check_admin_role_kept(item)
+        super().pre_update(item)
+
+    def pre_delete(self, item) -> None:
+        access.check_admin_role_kept(item, deleting=True)
+        super().pre_delete(item)
+
 
 class UserAccessView(BaseView):
     """What a user can see and do, computed by the same checks FAB runs on each request: the
@@ -187,6 +210,7 @@ class IkuViewsSecurityManager(IkuSecurityManager):
     """
 
     userdbmodelview = IkuUserDBModelView
+    rolemodelview = IkuRoleModelView
     authdbview = IkuAuthDBView
     resetpasswordview = IkuResetPasswordView
     resetmypasswordview = IkuResetMyPasswordView
