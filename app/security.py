@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.apis.role.api import RoleApi
@@ -33,6 +33,7 @@ from app.services.passwords import (
     validate_password,
     validate_password_for_fab,
 )
+from app.sessions import SessionGenerationMixin
 
 ROLE_ADMIN = "Admin"
 ROLE_KEPALA_BIRO = "Kepala Biro"
@@ -287,7 +288,7 @@ class IkuUserApi(_LastDoorApi, UserApi):
         super().pre_delete(item)
 
 
-class IkuSecurityManager(SecurityManager):
+class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
     """FAB's manager, hardened where FAB leaves a gap (see DESIGN.md, "Known facts and traps"):
 
     - lockout: FAB only counts failures; here the IKU_LOCKOUT_THRESHOLD-th consecutive failure
@@ -314,51 +315,6 @@ class IkuSecurityManager(SecurityManager):
         config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validator or validate_password_for_fab
         config["FAB_PASSWORD_COMPLEXITY_ENABLED"] = True
         super().__init__(appbuilder)
-
-    # --- ending access: a session or token names the account's generation ---------------------
-
-    def load_user(self, pk):
-        """Flask-Login's loader: the cookie holds "id:generation" (IkuUser.get_id); a cookie
-        from before a logout, lock, deactivation or password change names an old generation."""
-        user_id, _, generation = str(pk).partition(":")
-        if not (user_id.isdigit() and generation.isdigit()):
-            return None
-        return self._current_generation(int(user_id), int(generation))
-
-    def load_user_jwt(self, _jwt_header, jwt_data):
-        """FAB's JWT lookup, plus the generation the token was issued for (claim "gen")."""
-        identity, generation = str(jwt_data.get("sub", "")), jwt_data.get("gen")
-        if not identity.isdigit() or not isinstance(generation, int):
-            return None
-        user = self._current_generation(int(identity), generation)
-        if user is not None:
-            g.user = user  # as FAB does: its API views read g.user
-        return user
-
-    def _current_generation(self, user_id: int, generation: int):
-        user = self.get_user_by_id(user_id)
-        if user is None or not user.is_active or user.locked_at is not None:
-            return None
-        return user if (user.session_generation or 0) == generation else None
-
-    def create_jwt_manager(self, app):
-        jwt_manager = super().create_jwt_manager(app)
-        jwt_manager.additional_claims_loader(self._token_claims)
-        return jwt_manager
-
-    def _token_claims(self, identity) -> dict:
-        """Stamped into every access and refresh token FAB creates (login and refresh)."""
-        user = self.get_user_by_id(int(identity)) if str(identity).isdigit() else None
-        return {"gen": (user.session_generation or 0) if user is not None else -1}
-
-    def on_user_logout(self, user) -> None:
-        """Logging out ends the account's sessions everywhere: a copy of the cookie replayed
-        later, or kept by another browser, no longer loads."""
-        super().on_user_logout(user)
-        account = self.get_user_by_id(user.id)
-        if account is not None:
-            account.end_sessions()
-            self.session.commit()
 
     def register_views(self) -> None:
         super().register_views()
