@@ -149,7 +149,10 @@ def login_was_locked() -> bool:
     return has_request_context() and bool(request.environ.get("iku.login_locked"))
 
 
-UNKNOWN_FAILURE_TTL = 24 * 3600
+# A real account stays locked until an administrator unlocks it; a name without an account
+# stays "locked" long enough that waiting to see it unlock is no practical way to tell the two
+# apart (a day would be).
+UNKNOWN_FAILURE_TTL = 90 * 24 * 3600
 
 
 def _unknown_failures(typed_name: str, increment: bool = False) -> int:
