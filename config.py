@@ -84,9 +84,13 @@ class Config:
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per minute")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-    # memory:// counts per process: production sets redis://127.0.0.1:6379 so that every worker
-    # shares the login limits and the lockout counter of unknown names.
-    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    # Every worker must share the login limits and the lockout counter of unknown names
+    # (memory:// counts per process). Default: an SQLite file beside the app's database, shared
+    # by the workers of one machine (app/services/ratelimit.py); several machines: redis://...
+    # or db+postgresql+psycopg://... (README, "Configuration").
+    RATELIMIT_STORAGE_URI = env_str(
+        "RATELIMIT_STORAGE_URI", f"db+sqlite:///{BASE_DIR / 'instance' / 'ratelimit.db'}"
+    )
     IKU_LOCKOUT_THRESHOLD = env_int("IKU_LOCKOUT_THRESHOLD", 5)
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
     # A dotted path, imported by IkuSecurityManager (FAB would call the string itself).
@@ -158,6 +162,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     FAB_UPDATE_PERMS = False
     IKU_ORG_EMAIL_DOMAINS = ["iku.local", "iku.test"]  # the test accounts' own domain
     MAIL_PORT = 8025

@@ -87,7 +87,7 @@ def create_app(config_class=None) -> Flask:
     mail.init_app(app)
 
     from app import models  # noqa: F401  (every model must be mapped before FAB starts)
-    from app.services import audit, org
+    from app.services import access, audit, org
     from app.views import register_views
     from app.web import init_web
 
@@ -96,6 +96,7 @@ def create_app(config_class=None) -> Flask:
         register_views(appbuilder)
         appbuilder.post_init()
     audit.install(db)
+    access.install(db)
     org.install(db)
     init_web(app)
 

@@ -18,15 +18,18 @@ import re
 from flask import current_app, has_request_context, jsonify, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_login import current_user, login_user
 from werkzeug.security import check_password_hash
 from werkzeug.utils import import_string
 
 from app.models.cycles import Cycle
 from app.models.org import IkuUser
+from app.services import ratelimit  # noqa: F401  (the limiter's db+... storage, registered)
 from app.services.passwords import (
     validate_password,
     validate_password_for_fab,
 )
+from app.sessions import SessionGenerationMixin
 
 ROLE_ADMIN = "Admin"
 ROLE_KEPALA_BIRO = "Kepala Biro"
@@ -218,7 +221,7 @@ def scope_path(model: type) -> str | None:
     return _SCOPE_PATHS.get(model)
 
 
-class IkuSecurityManager(SecurityManager):
+class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
     """FAB's manager, hardened where FAB leaves a gap (see DESIGN.md, "Known facts and traps"):
 
     - lockout: FAB only counts failures; here the IKU_LOCKOUT_THRESHOLD-th consecutive failure
@@ -322,8 +325,12 @@ class IkuSecurityManager(SecurityManager):
                                 hashed_password, groups, commit)
 
     def reset_password(self, userid, password):
+        """A new password ends the account's other sessions and tokens (IkuUser's generation);
+        the person changing their own password stays logged in here."""
         validate_password(password)
         super().reset_password(userid, password)
+        if has_request_context() and getattr(current_user, "id", None) == userid:
+            login_user(self.get_user_by_id(userid))
 
     # --- lockout -----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 from urllib.parse import urlparse
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, session
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
 from flask_talisman import Talisman
@@ -37,6 +37,7 @@ CSP = {
 }
 
 csrf = CSRFProtect()
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def init_web(app: Flask) -> None:
@@ -49,11 +50,24 @@ def init_web(app: Flask) -> None:
     # FAB checks forms one by one but not its POST-only actions (delete, action_post); with
     # CSRFProtect every POST needs the token, and FAB refuses GET mutations.
     csrf.init_app(app)
+    api_blueprints = set()
     for view in app.appbuilder.baseviews:
         # FAB exempts its APIs only if CSRFProtect existed when they were added (it did not):
-        # they authenticate by bearer token, which a cross-site form cannot send.
+        # a bearer token is something a cross-site form cannot send. But the APIs also accept
+        # the browser's session cookie (allow_browser_login), which a cross-site form does
+        # send: those requests are checked below.
         if isinstance(view, BaseApi) and view.csrf_exempt and view.blueprint is not None:
             csrf.exempt(view.blueprint)
+            api_blueprints.add(view.blueprint.name)
+
+    @app.before_request
+    def _csrf_on_cookie_authenticated_api_writes():
+        """An API write made with the session cookie needs the CSRF token (header X-CSRFToken),
+        as a form post does; calls without a logged-in session (bearer token, API login)
+        need none."""
+        if (request.method not in _SAFE_METHODS and request.blueprint in api_blueprints
+                and _cookie_authenticated()):
+            csrf.protect()
 
     force_https = bool(config.get("FORCE_HTTPS", False))
     Talisman(
@@ -76,6 +90,14 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_refused)
     app.after_request(_keep_redirects_on_site)
     app.before_request(_refuse_nul_bytes)  # after FAB's: a refusal page needs g.user
+    app.after_request(_no_store_when_authenticated)
+
+
+def _cookie_authenticated() -> bool:
+    """Whether Flask-Login can find a user in the cookies: the session, or a remember-me
+    cookie (FAB sets none today; a future login flow might)."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return session.get("_user_id") is not None or remember in request.cookies
 
 
 def _wants_json() -> bool:
@@ -109,6 +131,18 @@ def _csrf_refused(_error):
         "The form has expired or did not come from this application. Reload the page and "
         "try again."
     ))
+
+
+def _no_store_when_authenticated(response):
+    """A page or API answer made for a logged-in user is not kept by the browser or a proxy:
+    after a logout, "back" or a shared computer's cache must not show it again. Static files
+    stay cacheable (they are the same for everyone)."""
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return response
+    if _cookie_authenticated() or "Authorization" in request.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _allowed_hosts() -> list[str]:

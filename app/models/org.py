@@ -8,8 +8,19 @@ from enum import StrEnum
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm.base import NO_VALUE
 
 NIP_RE = re.compile(r"^\d{18}$")
 
@@ -202,3 +213,29 @@ class IkuUser(User):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     org_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[org_unit_id])
     locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Part of every session's and token's identity (get_id, the JWT claim "gen"): raising it
+    # ends every session and token issued before, on all workers, at their next request.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the id AND the generation, so that a
+        cookie saved before a logout, lock, deactivation or new password no longer loads."""
+        return f"{self.id}:{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        self.session_generation = (self.session_generation or 0) + 1
+
+
+def _ends_access(attribute: str, ends) -> None:
+    """Whoever makes the change (form, API, CLI, lockout), these changes end the account's live
+    sessions and API tokens: the rule lives with the data rather than in each path."""
+
+    @event.listens_for(getattr(IkuUser, attribute), "set", active_history=True)
+    def _bump(user, value, old, _initiator):
+        if old is not NO_VALUE and ends(old, value):
+            user.end_sessions()
+
+
+_ends_access("active", lambda old, new: bool(old) and not new)
+_ends_access("locked_at", lambda old, new: old is None and new is not None)
+_ends_access("password", lambda old, new: old is not None and old != new)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext
 from limits.storage import storage_from_string
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 
-from app.models.org import OrgUnit
+from app.models.org import IkuUser, OrgUnit
 from app.security import NO_UNIT, ROLE_PENGGUNA, ROLE_SPEC, scope_unit_id
 from app.services import audit, permission_words
 from app.services.passwords import validate_password
@@ -147,7 +149,10 @@ def login_was_locked() -> bool:
     return has_request_context() and bool(request.environ.get("iku.login_locked"))
 
 
-UNKNOWN_FAILURE_TTL = 24 * 3600
+# A real account stays locked until an administrator unlocks it; a name without an account
+# stays "locked" long enough that waiting to see it unlock is no practical way to tell the two
+# apart (a day would be).
+UNKNOWN_FAILURE_TTL = 90 * 24 * 3600
 
 
 def _unknown_failures(typed_name: str, increment: bool = False) -> int:
@@ -177,6 +182,111 @@ def _audit(action: str, user, details: dict) -> None:
     if log_event is not None:
         log_event(_sm().session, action, "ab_user", entity_id=user.id, details=details,
                   unit_id=user.org_unit_id)
+
+
+# --- the last door stays open ------------------------------------------------------------------
+# Without an active administrator nobody can unlock, create or repair accounts from the
+# application. Pages and APIs check before saving (check_admin_kept, check_admin_role_kept) to
+# answer with a clear message; a flush-time guard (install) refuses the same change from any
+# other path (the CLI, a script, FAB's group pages).
+
+ADMIN_ROLE_KEPT = lazy_gettext(
+    "The Admin role cannot be deleted or renamed: without it nobody could manage the accounts."
+)
+LAST_ADMIN_KEPT = lazy_gettext(
+    "This is the last active administrator: give another active account the Admin role "
+    "before deactivating, deleting or demoting this one."
+)
+
+
+class LastAdminError(ValueError):
+    """A change would leave the application without an active administrator or Admin role."""
+
+
+def _admin_role_name() -> str:
+    return current_app.config.get("AUTH_ROLE_ADMIN", "Admin")
+
+
+def active_admin_ids(session) -> set[int]:
+    """Active accounts holding the Admin role, directly or through a group (as FAB grants it),
+    as the database has them (the caller decides whether pending changes are flushed)."""
+    from flask_appbuilder.security.sqla.models import Group, Role
+
+    admin = Role.name == _admin_role_name()
+    rows = session.execute(
+        select(IkuUser.id).where(
+            IkuUser.active.is_(True),
+            IkuUser.roles.any(admin) | IkuUser.groups.any(Group.roles.any(admin)),
+        )
+    )
+    return set(rows.scalars())
+
+
+def _is_active_admin(user) -> bool:
+    roles = [*user.roles, *(role for group in user.groups for role in group.roles)]
+    return bool(user.active) and _admin_role_name() in {role.name for role in roles}
+
+
+def check_admin_kept(user, *, deleting: bool = False) -> None:
+    """Before saving `user` (its pending changes) or deleting it: refuse if it is the last
+    active administrator and would stop being one."""
+    session = _sm().session
+    with session.no_autoflush:
+        admins = active_admin_ids(session)
+    if user.id not in admins or admins - {user.id}:
+        return
+    if deleting or not _is_active_admin(user):
+        raise LastAdminError(str(LAST_ADMIN_KEPT))
+
+
+def check_admin_role_kept(role, *, deleting: bool = False) -> None:
+    """The Admin role (AUTH_ROLE_ADMIN) is neither deleted nor renamed."""
+    old = inspect(role).attrs.name.history.deleted
+    original = old[0] if old else role.name
+    if original == _admin_role_name() and (deleting or role.name != original):
+        raise LastAdminError(str(ADMIN_ROLE_KEPT))
+
+
+def install(db) -> None:
+    """The guard behind every path: a flush that deletes or renames the Admin role, or after
+    which no active administrator is left where one was before, fails and is rolled back."""
+    if not event.contains(Session, "before_flush", _admins_before_flush):
+        event.listen(Session, "before_flush", _admins_before_flush)
+        event.listen(Session, "after_flush", _admins_after_flush)
+
+
+def _admins_before_flush(session, _context, _instances) -> None:
+    from flask_appbuilder.security.sqla.models import Group, Role, User
+
+    if not has_app_context():
+        return
+    touched = False
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, Role) and _role_admin_change(obj, obj in session.deleted):
+            raise LastAdminError(str(ADMIN_ROLE_KEPT))
+        if isinstance(obj, (User, Group)):
+            # A login updates its counters on every account: only these can cost an admin.
+            attrs = inspect(obj).attrs
+            names = ("active", "roles", "groups") if isinstance(obj, User) else ("roles", "users")
+            touched = touched or obj in session.deleted or any(
+                attrs[name].history.has_changes() for name in names)
+    if touched:
+        with session.no_autoflush:
+            session.info["iku.admins_before"] = len(active_admin_ids(session))
+
+
+def _role_admin_change(role, deleting: bool) -> bool:
+    try:
+        check_admin_role_kept(role, deleting=deleting)
+    except LastAdminError:
+        return True
+    return False
+
+
+def _admins_after_flush(session, _context) -> None:
+    before = session.info.pop("iku.admins_before", None)
+    if before and not active_admin_ids(session):
+        raise LastAdminError(str(LAST_ADMIN_KEPT))
 
 
 # --- "what can this user see and do" -----------------------------------------------------------

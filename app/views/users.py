@@ -155,6 +155,14 @@ class IkuUserDBModelView(DisplayMixin, ScaledViewMixin, UserDBModelView):
         validate_password(item.password)  # the form checked it too; this guards the hashing
         super().pre_add(item)
 
+    def pre_update(self, item) -> None:
+        access.check_admin_kept(item)  # FAB flashes the refusal and saves nothing
+        super().pre_update(item)
+
+    def pre_delete(self, item) -> None:
+        access.check_admin_kept(item, deleting=True)
+        super().pre_delete(item)
+
 
 class RoleWordsListWidget(ListWidget):
     template = "appbuilder/iku/role_list.html"
@@ -193,7 +201,8 @@ def _permission_options() -> list:
 
 
 class IkuRoleModelView(RoleModelView):
-    """FAB's role pages with permissions in words (app.services.permission_words): FAB prints a
+    """FAB's role pages with permissions in words; the Admin role can be neither renamed nor
+    deleted (app.services.permission_words): FAB prints a
     builtin role's spec as regex tuples and a stored role's as "can read on OrgUnit". A builtin
     role is defined in code (app.security.ROLE_SPEC), so its edit page, which could only store
     permissions FAB never reads for it, sends the reader to its show page instead."""
@@ -220,6 +229,14 @@ class IkuRoleModelView(RoleModelView):
                           "changed here."), "info")
             return redirect(url_for(f"{self.endpoint}.show", pk=pk))
         return super().edit(pk)
+
+    def pre_update(self, item) -> None:
+        access.check_admin_role_kept(item)
+        super().pre_update(item)
+
+    def pre_delete(self, item) -> None:
+        access.check_admin_role_kept(item, deleting=True)
+        super().pre_delete(item)
 
 
 class UserAccessView(BaseView):
@@ -254,7 +271,7 @@ class IkuViewsSecurityManager(IkuSecurityManager):
     """
 
     userdbmodelview = IkuUserDBModelView
+    rolemodelview = IkuRoleModelView
     authdbview = IkuAuthDBView
     resetpasswordview = IkuResetPasswordView
     resetmypasswordview = IkuResetMyPasswordView
-    rolemodelview = IkuRoleModelView

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 21:32:33.125171
+Create Date: 2026-11-30 22:35:20.792991
 
 """
 from alembic import op
@@ -279,6 +279,7 @@ def upgrade():
     sa.Column('pelaksana_id', sa.Integer(), nullable=True),
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.Column('locked_at', sa.DateTime(), nullable=True),
+    sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
@@ -413,6 +414,7 @@ def upgrade():
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('parallel', sa.Boolean(), nullable=False),
+    sa.Column('substep_time_policy', sa.String(length=20), nullable=True),
     sa.Column('is_leaf', sa.Boolean(), nullable=False),
     sa.Column('actor_code', sa.String(length=50), nullable=True),
     sa.Column('actor_kind', sa.String(length=20), nullable=True),

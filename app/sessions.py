@@ -1,0 +1,57 @@
+"""Ending access ends it now: every session cookie and API token names the account's session
+generation (IkuUser.session_generation), checked on every request; a logout, lock,
+deactivation or new password raises it (app/models/org.py), which ends every session and token
+issued before, on every worker, at their next request.
+
+A mixin of the security manager: FAB's hooks for this are its methods (the Flask-Login user
+loader, the JWT user lookup, the JWT manager's factory, the logout hook).
+"""
+
+from __future__ import annotations
+
+from flask import g
+
+
+class SessionGenerationMixin:
+    def load_user(self, pk):
+        """Flask-Login's loader: the cookie holds "id:generation" (IkuUser.get_id); a cookie
+        from before a logout, lock, deactivation or password change names an old generation."""
+        user_id, _, generation = str(pk).partition(":")
+        if not (user_id.isdigit() and generation.isdigit()):
+            return None
+        return self._current_generation(int(user_id), int(generation))
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """FAB's JWT lookup, plus the generation the token was issued for (claim "gen")."""
+        identity, generation = str(jwt_data.get("sub", "")), jwt_data.get("gen")
+        if not identity.isdigit() or not isinstance(generation, int):
+            return None
+        user = self._current_generation(int(identity), generation)
+        if user is not None:
+            g.user = user  # as FAB does: its API views read g.user
+        return user
+
+    def _current_generation(self, user_id: int, generation: int):
+        user = self.get_user_by_id(user_id)
+        if user is None or not user.is_active or user.locked_at is not None:
+            return None
+        return user if (user.session_generation or 0) == generation else None
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(self._token_claims)
+        return jwt_manager
+
+    def _token_claims(self, identity) -> dict:
+        """Stamped into every access and refresh token FAB creates (login and refresh)."""
+        user = self.get_user_by_id(int(identity)) if str(identity).isdigit() else None
+        return {"gen": (user.session_generation or 0) if user is not None else -1}
+
+    def on_user_logout(self, user) -> None:
+        """Logging out ends the account's sessions everywhere: a copy of the cookie replayed
+        later, or kept by another browser, no longer loads."""
+        super().on_user_logout(user)
+        account = self.get_user_by_id(user.id)
+        if account is not None:
+            account.end_sessions()
+            self.session.commit()
