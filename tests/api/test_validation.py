@@ -84,6 +84,7 @@ def test_org_email_domains_are_accepted_everywhere_when_configured(app, client, 
                                                                    db_session, monkeypatch):
     unit = _unit(db_session)
     headers = api_token("pengguna1")
+    monkeypatch.setitem(app.config, "IKU_ORG_EMAIL_DOMAINS", [])
     refused = client.put(f"/api/v1/org-unit/{unit.id}", json={"head_email": "kepala@iku.local"},
                          headers=headers)
     assert refused.status_code == 422

@@ -185,7 +185,7 @@ def test_the_auditor_is_offered_only_what_it_may_open(client, login):
     menu = [href for href, _t, where in anchors(client.get("/").get_data(as_text=True))
             if where == "menu"]
     assert "/import/" not in menu  # importing writes: not the auditor's
-    assert "/userstatschartview/chart/" in menu and "/auditentryview/list/" in menu
+    assert "/userstatschartview/chart/" in menu and "/audittimelineview/list/" in menu
     assert client.get("/userstatschartview/chart/").status_code == 200
 
 

@@ -16,8 +16,7 @@ from tests.conftest import ROLE_USERS
 EXPECTED = {
     "Admin": ["Peran: lihat, tambah, ubah, hapus, unduh, salin", "Siklus: lihat, ekspor, mulai",
               "Akun pengguna: lihat, tambah, ubah, hapus, unduh, buka kunci, atur ulang kata sandi, "
-              "lihat profil sendiri, ubah profil sendiri",
-              "Akun pengguna (API): lihat, tambah, ubah, hapus"],
+              "lihat profil sendiri, ubah profil sendiri"],
     "Kepala Biro": ["Siklus: lihat, ekspor, mulai", "Dasbor SLA: lihat, ekspor",
                     "Penilaian kompetensi: lihat, tambah, ubah, ekspor"],
     "Kepala Bagian": ["Siklus: lihat, ekspor, mulai",
