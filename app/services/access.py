@@ -105,7 +105,7 @@ def count_failure(user) -> None:
     failures = (user.fail_login_count or 0) + 1
     _audit("login_failed", user, {"failures": failures})
     if threshold > 0 and user.locked_at is None and failures >= threshold:
-        user.locked_at = dt.datetime.now()
+        user.locked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # stored as UTC
         _audit("lock", user, {"failures": failures})
 
 

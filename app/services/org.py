@@ -56,7 +56,7 @@ def check_liaison_unit_edit(unit: OrgUnit) -> None:
 
 def record_assignment(session: Session, unit: OrgUnit, now: dt.datetime | None = None) -> None:
     """Close the unit's open assignment and open one for its current Bagian."""
-    now = now or dt.datetime.now()
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)  # stored as UTC, shown in WIB
     if unit.id is not None:
         for open_row in session.query(OrgUnitAssignment).filter_by(
             org_unit_id=unit.id, valid_to=None

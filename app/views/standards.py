@@ -88,18 +88,20 @@ class StepDefinitionView(BaseModelView):
     class_permission_name = "ServiceStandard"
     base_permissions = ["can_read"]
     list_title = show_title = _l("Procedure steps")
-    list_columns = ["position", "label", "code", "title", "time_text", "performed_by"]
+    # The internal step code (s01) is the engine's; readers know a step by its number 1-15 and
+    # the label the standard prints.
+    list_columns = ["position", "label", "title", "time_text", "performed_by"]
     show_columns = [
-        "standard", "position", "label", "code", "title", "time_text", "actors", "performed_by",
+        "standard", "position", "label", "title", "time_text", "actors", "performed_by",
         "relative_deadline", "documents", "substeps",
     ]  # fmt: skip
-    order_columns = ["position", "code"]
+    order_columns = ["position"]
     base_order = ("position", "asc")
     formatters_columns = {
         key: _json_html for key in ("actors", "relative_deadline", "documents", "substeps")
     }
     label_columns = {
-        "standard": _l("Standard"), "position": _l("Order"), "label": _l("Printed number"),
+        "standard": _l("Standard"), "position": _l("Step"), "label": _l("Printed number"),
         "code": _l("Code"), "title": _l("Title"), "time_text": _l("Time standard"),
         "actors": _l("Actors"), "performed_by": _l("Performed by"),
         "relative_deadline": _l("Relative deadline"), "documents": _l("Documents"),
