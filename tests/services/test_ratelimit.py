@@ -16,6 +16,7 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.engine import make_url
 
 import app.services.ratelimit  # noqa: F401  (registers the db+ schemes)
+from tests.conftest import _recreate_postgres_database
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -24,7 +25,11 @@ def _uris(tmp_path) -> list[str]:
     uris = [f"db+sqlite:///{tmp_path / 'ratelimit.db'}"]
     url = os.environ.get("TEST_DATABASE_URL", "")
     if url.startswith("postgresql"):
-        uris.append("db+" + make_url(url).render_as_string(hide_password=False))
+        # A database of its own: the store creates its table where it is pointed, and the
+        # app's test database must keep exactly the migrations' schema.
+        own = make_url(url).set(database=f"{make_url(url).database}_ratelimit")
+        _recreate_postgres_database(own.render_as_string(hide_password=False))
+        uris.append("db+" + own.render_as_string(hide_password=False))
     return uris
 
 
