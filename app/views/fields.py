@@ -1,11 +1,13 @@
-"""Form fields FAB cannot derive from a String column: a StrEnum shown as a labelled select."""
+"""Form fields and validators shared by the pages: a StrEnum shown as a labelled select, and
+the one email rule."""
 
 from __future__ import annotations
 
 from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import SelectField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
+from app.services import validation
 from app.views.display import labels_formatter as enum_formatter  # noqa: F401  (list/show label)
 
 
@@ -18,3 +20,12 @@ def enum_select(label, labels: dict, description="") -> SelectField:
         widget=Select2Widget(),
         description=description,
     )
+
+
+def email_validator(_form, field) -> None:
+    """The one email rule (app.services.validation) on a form: the API, the import and the
+    command line apply the same one."""
+    try:
+        field.data = validation.validate_email(field.data)
+    except validation.ValueInvalidError as exc:
+        raise ValidationError(str(exc)) from None

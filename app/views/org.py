@@ -21,9 +21,8 @@ from app.models.org import (
     parse_nip,
 )
 from app.services import org as org_service
-from app.services import validation
 from app.views.base import BaseModelView
-from app.views.fields import enum_formatter, enum_select
+from app.views.fields import email_validator, enum_formatter, enum_select
 
 UNIT_KINDS = {
     OrgUnitKind.KEMENTERIAN: _l("Ministry"),
@@ -44,14 +43,6 @@ def nip_validator(_form, field) -> None:
     try:
         parse_nip(field.data or "")
     except NipInvalidError as exc:
-        raise ValidationError(str(exc)) from None
-
-
-def email_validator(_form, field) -> None:
-    """The one email rule (app.services.validation), also applied by the API and the import."""
-    try:
-        field.data = validation.validate_email(field.data)
-    except validation.ValueInvalidError as exc:
         raise ValidationError(str(exc)) from None
 
 

@@ -34,6 +34,7 @@ from app.services import access, permission_words
 from app.services.passwords import POLICY_HINT, validate_password
 from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin
+from app.views.fields import email_validator
 
 LOCKED_MESSAGE = _l(
     "Account locked after too many failed logins. Please contact the administrator to "
@@ -117,6 +118,7 @@ class IkuUserDBModelView(DisplayMixin, ScaledViewMixin, UserDBModelView):
         "roles": [roles_or_groups_required],
         "groups": [roles_or_groups_required],
         "org_unit": [unit_for_pengguna],
+        "email": [email_validator],
     }
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "pelaksana", "org_unit"]}),

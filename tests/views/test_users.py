@@ -49,6 +49,16 @@ def test_add_form_refuses_a_weak_password(app, admin, db_session):
     assert _user(db_session, "baru") is None
 
 
+def test_add_form_applies_the_one_email_rule(app, admin, db_session):
+    """The same rule as the API, the import and the CLI: an own-domain address (.local) is
+    taken and normalised, a malformed one refused in words, nothing saved."""
+    page = _page(admin.post("/users/add", data=_new_user(app, "Staf", email="bukan email")))
+    assert "Alamat email tidak valid: bukan email." in page
+    assert _user(db_session, "baru") is None
+    admin.post("/users/add", data=_new_user(app, "Staf", email="Baru@IKU.LOCAL"))
+    assert _user(db_session, "baru").email == "Baru@iku.local"
+
+
 def test_add_form_describes_the_policy(app, admin):
     page = _page(admin.get("/users/add"))
     with app.test_request_context():
