@@ -74,10 +74,17 @@ def _lineage_ids(session: Session, item: Indicator) -> set[int]:
     return ids
 
 
+def _unit_id(item: Indicator) -> int | None:
+    """The unit the item is about to have: a form sets the relation, the API may set the id."""
+    if item.org_unit is not None:
+        return item.org_unit.id
+    return None if inspect(item).attrs.org_unit.history.has_changes() else item.org_unit_id
+
+
 def _same_period(item: Indicator):
+    unit_id = _unit_id(item)
     return (
-        Indicator.org_unit_id.is_(None) if item.org_unit_id is None
-        else Indicator.org_unit_id == item.org_unit_id,
+        Indicator.org_unit_id.is_(None) if unit_id is None else Indicator.org_unit_id == unit_id,
         Indicator.start_year == item.start_year, Indicator.end_year == item.end_year,
     )
 
