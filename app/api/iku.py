@@ -1,6 +1,8 @@
 """REST API of the IKU registry, mirroring app/views/iku.py: the same unit scope (a liaison's
 token reads and writes only its unit's IKU; another unit's answers 404) and the same rules."""
 
+import datetime as dt
+
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -49,13 +51,11 @@ class IndicatorApi(BaseModelApi):
         body = request.get_json(silent=True) or {}
         if not isinstance(body, dict):
             return self.response_400(message="JSON object expected")
+        number, when = body.get("enactment_number"), body.get("enactment_date")
         try:
-            from datetime import date
-
-            when = body.get("enactment_date")
-            when = date.fromisoformat(when) if isinstance(when, str) and when else None
+            when = dt.date.fromisoformat(when) if isinstance(when, str) and when else None
             iku_service.set_status(item, str(body.get("status") or ""),
-                                   number=body.get("enactment_number"), date=when)
+                                   number=None if number is None else str(number), date=when)
             db.session.commit()
         except ValueError as exc:
             db.session.rollback()

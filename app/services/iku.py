@@ -175,6 +175,10 @@ def set_status(item: Indicator, new: str, number: str | None = None,
     if current_scope_unit_id() is not None:
         raise IndicatorRefusedError(gettext("The bureau moves an IKU through its statuses."))
     current = IndicatorStatus(item.status)
+    if new not in set(IndicatorStatus):
+        raise IndicatorRefusedError(gettext(
+            "Unknown value: %(value)s. Use one of: %(allowed)s.", value=new,
+            allowed=", ".join(IndicatorStatus)))
     target = IndicatorStatus(new)
     here = STATUS_ORDER.index(current)
     if current == IndicatorStatus.DITETAPKAN:
@@ -215,6 +219,14 @@ def amend_indicator(session: Session, item: Indicator) -> Indicator:
     return copy
 
 
+def number_text(value) -> str | None:
+    """A target as a person writes it: no trailing zeros, decimal comma (95; 3,45)."""
+    if value is None:
+        return None
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
+
+
 def compare(a: Indicator, b: Indicator) -> list[dict]:
     """Field by field, each target year as a field of its own: [{label, a, b, changed}]."""
     rows = []
@@ -224,8 +236,8 @@ def compare(a: Indicator, b: Indicator) -> list[dict]:
         if words:
             left, right = (str(words.get(v, v)) if v else v for v in (left, right))
         rows.append({"label": str(label), "a": left, "b": right, "changed": left != right})
-    a_targets = {t.year: t.value for t in a.targets}
-    b_targets = {t.year: t.value for t in b.targets}
+    a_targets = {t.year: number_text(t.value) for t in a.targets}
+    b_targets = {t.year: number_text(t.value) for t in b.targets}
     for year in sorted(a_targets.keys() | b_targets.keys()):
         left, right = a_targets.get(year), b_targets.get(year)
         rows.append({"label": gettext("Target %(year)s", year=year), "a": left, "b": right,

@@ -42,6 +42,7 @@ class IndicatorTargetView(BaseModelView):
     add_columns = edit_columns = show_columns = ["indicator", "year", "value"]
     base_order = ("year", "asc")
     label_columns = {"indicator": _l("Indicator"), "year": _l("Year"), "value": _l("Target")}
+    formatters_columns = {"value": iku_service.number_text}
 
 
 class IndicatorView(BaseModelView):
@@ -184,7 +185,7 @@ class PublicIkuView(BaseView):
             OrgUnit.sort_order, OrgUnit.name).all()
         return self.render_template(
             "iku/public.html", items=items, units=units, unit_arg=unit_arg, year=year, text=text,
-            calc_labels=iku_service.CALCULATION_LABELS)
+            calc_labels=iku_service.CALCULATION_LABELS, number=iku_service.number_text)
 
 
 def register(appbuilder) -> None:

@@ -135,3 +135,4 @@ def test_enacted_iku_is_never_edited_but_amended(db_session):
     assert rows["Indikator"]["changed"] and rows["Indikator"]["b"] == "Nama baru"
     assert not rows["Kode indikator"]["changed"]
     assert rows["Status"]["a"] == "Ditetapkan" and rows["Status"]["b"] == "Draf"
+    assert rows["Target 2025"]["a"] == "90" and not rows["Target 2025"]["changed"]

@@ -120,13 +120,29 @@ def test_advance_action_moves_a_draft_and_liaison_cannot(client, login, db_sessi
     assert db_session.get(Indicator, draft.id).status == "dibahas"
 
 
+def test_liaison_cannot_edit_its_iku_once_past_draft(client, login, db_session, demo):
+    draft = demo["IKU-1.2v1"]
+    draft.status = "dibahas"
+    db_session.commit()
+    login(client, "pengguna1")
+    page = client.post(f"/indicatorview/edit/{draft.id}", data=_form(
+        db_session, code="IKU-1.2", name="Diubah unit"), follow_redirects=True)
+    assert "hanya dapat mengubah IKU yang masih berstatus draf" in page.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Indicator, draft.id).name.startswith("Persentase rekomendasi")
+
+
 def test_liaison_adds_to_its_own_unit_and_edits_its_draft(client, login, db_session, demo):
     login(client, "pengguna1")
     client.post("/indicatorview/add", data=_form(
         db_session, org_unit=_unit(db_session, "SETWAPRES").id))
     assert db_session.query(Indicator).filter_by(code="IKU-1.9").count() == 0
     client.post("/indicatorview/add", data=_form(db_session))
-    assert db_session.query(Indicator).filter_by(code="IKU-1.9").one().org_unit.code == "SETPRES"
+    added = db_session.query(Indicator).filter_by(code="IKU-1.9").one()
+    assert added.org_unit.code == "SETPRES"
+    client.post(f"/indicatorview/edit/{added.id}", data=_form(db_session, name="Nama unit"))
+    db_session.expire_all()
+    assert db_session.get(Indicator, added.id).name == "Nama unit"
 
 
 def test_public_page_without_login_shows_only_enacted_iku(client, demo, db_session):
@@ -134,6 +150,7 @@ def test_public_page_without_login_shows_only_enacted_iku(client, demo, db_sessi
     assert "Persentase dukungan kegiatan Presiden yang terlaksana tepat waktu" in page
     assert "Jumlah kegiatan Presiden yang didukung tepat waktu" in page  # formula
     assert "Permensesneg Nomor 3 Tahun 2025" in page and "Tingkat Kementerian" in page
+    assert "<td>3,45</td>" in page and "<td>97</td>" in page  # targets as written
     assert "rekomendasi kebijakan" not in page  # a draft
     assert "koleksi istana" not in page  # amendment still in draft
     bogor = _unit(db_session, "ISTANA-BOGOR")
