@@ -77,3 +77,9 @@ def test_status_step_and_target_checks(client, api_token, demo):
     out = client.post("/api/v1/indicator-target/", json={
         "indicator": draft, "year": 2031, "value": 50}, headers=headers)
     assert out.status_code == 422 and "di luar periode" in str(out.get_json()["message"])
+
+
+def test_target_for_an_unknown_indicator_is_422(client, api_token):
+    response = client.post("/api/v1/indicator-target/", headers=api_token("admin"),
+                           json={"indicator": 99999, "value": 100, "year": 2026})
+    assert response.status_code == 422

@@ -159,3 +159,10 @@ def test_public_page_without_login_shows_only_enacted_iku(client, demo, db_sessi
     page = client.get("/iku/?q=SAKIP").get_data(as_text=True)
     assert "Nilai SAKIP" in page and "cagar budaya" not in page
     assert "Tidak ada IKU" in client.get("/iku/?year=2040").get_data(as_text=True)
+
+
+def test_liaison_export_holds_only_its_units_iku_in_words(client, login, demo):
+    login(client, "pengguna1")
+    text = client.get("/indicatorview/export/csv").get_data(as_text=True)
+    assert "Persentase dukungan kegiatan Presiden" in text and "Ditetapkan" in text
+    assert "cagar budaya" not in text and "SAKIP" not in text
