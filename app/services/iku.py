@@ -136,7 +136,9 @@ def check_target(target: IndicatorTarget) -> None:
         indicator = _session().get(Indicator, target.indicator_id)
     if indicator is None:
         raise FieldInvalidError("indicator", gettext("Required."))
-    if indicator.start_year is None or indicator.end_year is None:  # an id that names no IKU
+    scope = current_scope_unit_id()
+    if (indicator.start_year is None or indicator.end_year is None  # an id that names no IKU
+            or (scope is not None and indicator.org_unit_id != scope)):  # or not the unit's own
         raise FieldInvalidError("indicator", gettext("Give the id of an existing record."))
     if indicator.id is not None and _loaded_status(indicator) == IndicatorStatus.DITETAPKAN:
         raise FieldInvalidError("indicator", gettext(

@@ -83,3 +83,18 @@ def test_target_for_an_unknown_indicator_is_422(client, api_token):
     response = client.post("/api/v1/indicator-target/", headers=api_token("admin"),
                            json={"indicator": 99999, "value": 100, "year": 2026})
     assert response.status_code == 422
+
+
+def test_liaison_cannot_add_a_target_to_another_units_iku(client, api_token, db_session, demo):
+    other = demo["IKU-2.1v1"]  # SETWAPRES, enacted; a draft of its own is the same
+    other.status = "draft"
+    db_session.commit()
+    headers = api_token("pengguna1")
+    response = client.post("/api/v1/indicator-target/", headers=headers,
+                           json={"indicator": other.id, "value": "3.9", "year": 2026})
+    assert response.status_code == 422
+    own = demo["IKU-1.2v1"].targets[1]  # its own unit's draft
+    ok = client.put(f"/api/v1/indicator-target/{own.id}", headers=headers, json={"value": "81"})
+    assert ok.status_code == 200, ok.get_json()
+    db_session.expire_all()
+    assert str(db_session.get(type(own), own.id).value) == "81.00"

@@ -166,3 +166,13 @@ def test_liaison_export_holds_only_its_units_iku_in_words(client, login, demo):
     text = client.get("/indicatorview/export/csv").get_data(as_text=True)
     assert "Persentase dukungan kegiatan Presiden" in text and "Ditetapkan" in text
     assert "cagar budaya" not in text and "SAKIP" not in text
+
+
+def test_show_page_offers_targets_versions_and_warnings(client, login, demo):
+    login(client, "kabag")
+    page = client.get(f"/indicatorview/show/{demo['IKU-4.1v2'].id}").get_data(as_text=True)
+    assert "koleksi istana" in page and "Inventarisasi benda cagar budaya" in page
+    assert "/indicatorview/compare/" in page and "Bandingkan versi" in page
+    assert "Target IKU" in page and "/indicatorview/action/advance/" in page
+    draft = client.get(f"/indicatorview/show/{demo['IKU-1.2v1'].id}").get_data(as_text=True)
+    assert "Belum ada sumber data" in draft and "Bandingkan versi" not in draft
