@@ -146,6 +146,7 @@ def test_liaison_adds_to_its_own_unit_and_edits_its_draft(client, login, db_sess
 
 
 def test_public_page_without_login_shows_only_enacted_iku(client, demo, db_session):
+    assert 'href="/iku/"' in client.get("/").get_data(as_text=True)
     page = client.get("/iku/").get_data(as_text=True)
     assert "Persentase dukungan kegiatan Presiden yang terlaksana tepat waktu" in page
     assert "Jumlah kegiatan Presiden yang didukung tepat waktu" in page  # formula
