@@ -78,12 +78,18 @@ class IndicatorApi(BaseModelApi):
             return self.response_422(message=str(exc))
         return self.response(201, id=copy.id, version=copy.version)
 
+    def pre_delete(self, item) -> None:
+        iku_service.check_delete(item)
+
 
 class IndicatorTargetApi(BaseModelApi):
     datamodel = SQLAInterface(IndicatorTarget)
     scope_column = "indicator.org_unit"
     list_columns = ["id", "indicator.id", "indicator.code", "year", "value"]
     add_columns = edit_columns = ["indicator", "year", "value"]
+
+    def pre_delete(self, item) -> None:
+        iku_service.check_delete(item)
 
 
 def register(appbuilder) -> None:

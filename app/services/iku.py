@@ -159,6 +159,14 @@ def check_target(target: IndicatorTarget) -> None:
             "A percentage target must lie between 0 and 100 (given: %(value)s).", value=value))
 
 
+def check_delete(item) -> None:
+    """An enacted IKU (or a target of one) is a legal record: it is amended, never removed."""
+    indicator = item if isinstance(item, Indicator) else item.indicator
+    if indicator is not None and indicator.status == IndicatorStatus.DITETAPKAN:
+        raise IndicatorRefusedError(gettext(
+            "An enacted IKU is never changed: amend it to make a new version."))
+
+
 register_record_rule(Indicator, check_indicator)
 register_record_rule(IndicatorTarget, check_target)
 

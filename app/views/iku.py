@@ -44,6 +44,9 @@ class IndicatorTargetView(BaseModelView):
     label_columns = {"indicator": _l("Indicator"), "year": _l("Year"), "value": _l("Target")}
     formatters_columns = {"value": iku_service.number_text}
 
+    def pre_delete(self, item) -> None:
+        iku_service.check_delete(item)
+
 
 class IndicatorView(BaseModelView):
     """Status moves by the actions (one step at a time), never by the form; an enacted IKU is
@@ -164,6 +167,9 @@ class IndicatorView(BaseModelView):
         super().pre_update(item)
         for text in iku_service.warnings(item):
             flash(text, "warning")
+
+    def pre_delete(self, item) -> None:
+        iku_service.check_delete(item)
 
 
 class PublicIkuView(BaseView):

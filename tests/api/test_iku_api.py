@@ -98,3 +98,11 @@ def test_liaison_cannot_add_a_target_to_another_units_iku(client, api_token, db_
     assert ok.status_code == 200, ok.get_json()
     db_session.expire_all()
     assert str(db_session.get(type(own), own.id).value) == "81.00"
+
+
+def test_enacted_iku_cannot_be_deleted_through_the_api(client, api_token, db_session, demo):
+    enacted = demo["IKU-K.1v1"].id
+    response = client.delete(f"/api/v1/indicator/{enacted}", headers=api_token("admin"))
+    assert response.status_code == 422 and "tidak pernah diubah" in response.get_json()["message"]
+    db_session.expire_all()
+    assert db_session.get(Indicator, enacted) is not None

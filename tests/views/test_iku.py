@@ -177,3 +177,13 @@ def test_show_page_offers_targets_versions_and_warnings(client, login, demo):
     assert "Target IKU" in page and "/indicatorview/action/advance/" in page
     draft = client.get(f"/indicatorview/show/{demo['IKU-1.2v1'].id}").get_data(as_text=True)
     assert "Belum ada sumber data" in draft and "Bandingkan versi" not in draft
+
+
+def test_admin_cannot_delete_an_enacted_iku_or_its_target(client, login, db_session, demo):
+    login(client, "admin")
+    enacted = demo["IKU-1.1v1"]
+    page = client.post(f"/indicatorview/delete/{enacted.id}", follow_redirects=True)
+    assert "tidak pernah diubah" in page.get_data(as_text=True)
+    client.post(f"/indicatortargetview/delete/{enacted.targets[0].id}")
+    db_session.expire_all()
+    assert len(db_session.get(Indicator, enacted.id).targets) == 5
