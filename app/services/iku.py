@@ -220,6 +220,12 @@ def amend_indicator(session: Session, item: Indicator) -> Indicator:
     """A new draft version of an enacted indicator, with its targets; the enacted one stays."""
     if item.status != IndicatorStatus.DITETAPKAN:
         raise IndicatorRefusedError(gettext("Only an enacted IKU is amended; edit this one."))
+    pending = session.scalar(select(Indicator.version).where(
+        *_same_period(item), Indicator.code == item.code,
+        Indicator.status != IndicatorStatus.DITETAPKAN).limit(1))
+    if pending is not None:
+        raise IndicatorRefusedError(gettext(
+            "Version %(version)s of this IKU is already being drafted.", version=pending))
     latest = session.scalar(select(func.max(Indicator.version)).where(
         *_same_period(item), Indicator.code == item.code)) or item.version
     copy = Indicator(**{key: getattr(item, key) for key in (

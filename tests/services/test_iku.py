@@ -136,3 +136,5 @@ def test_enacted_iku_is_never_edited_but_amended(db_session):
     assert not rows["Kode indikator"]["changed"]
     assert rows["Status"]["a"] == "Ditetapkan" and rows["Status"]["b"] == "Draf"
     assert rows["Target 2025"]["a"] == "90" and not rows["Target 2025"]["changed"]
+    with pytest.raises(iku_service.IndicatorRefusedError, match="Versi 2 dari IKU ini sedang"):
+        iku_service.amend_indicator(db_session, item)
