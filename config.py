@@ -130,6 +130,8 @@ class Config:
     # The organisation's own mail domains: accepted even where email-validator refuses them
     # (special-use names such as an intranet's .local; see app/services/emails.py).
     IKU_ORG_EMAIL_DOMAINS = env_list("IKU_ORG_EMAIL_DOMAINS", ["iku.local"])
+    # At most this many IKU serve one sasaran strategis (app/services/iku.py).
+    IKU_MAX_PER_SASARAN = env_int("IKU_MAX_PER_SASARAN", 5)
     # Uploaded import files wait here between preview and confirm: a shared volume when the app
     # runs on several machines (empty = instance/imports).
     IKU_IMPORT_DIR = env_str("IKU_IMPORT_DIR", "")

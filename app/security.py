@@ -54,6 +54,12 @@ def _any(*names: str) -> str:
 
 
 _READ = _any("can_read", "can_export")
+# The IKU registry (app/views/iku.py): the bureau keeps it, a unit reads its own and edits its
+# drafts (app.services.iku refuses a unit's change to anything past draft).
+_IKU_VIEWS = _any("Indicator", "IndicatorTarget")
+_IKU_MENUS = ("IKU", "Indicators", "Indicator targets", "Published IKU")
+_IKU_BUREAU = [(_IKU_VIEWS, _any("can_read", "can_export", "can_add", "can_edit")),
+               (_any(*_IKU_MENUS), "menu_access$")]
 _BUREAU_VIEWS = _any(
     "OrgUnit", "OrgUnitAssignment", "Section", "Position", "Pelaksana", "Competence",
     "CompetenceRecord", "ServiceStandard", "WorkSchedule", "Holiday",
@@ -64,8 +70,9 @@ _BUREAU_MENUS = _any(
     "Calendar",
     "Office hours", "Holidays",
 )
-_UNIT_VIEWS = _any("OrgUnit", "OrgUnitAssignment", "ServiceStandard")
+_UNIT_VIEWS = _any("OrgUnit", "OrgUnitAssignment", "ServiceStandard", "Indicator", "IndicatorTarget")
 _UNIT_MENUS = _any(
+    *_IKU_MENUS,
     "Organisation", "Units", "Assignment history", "Standards", "Standard versions", "Published standard",
 )
 
@@ -102,6 +109,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ],
     ROLE_KEPALA_BIRO: [
         *_SELF_SERVICE,
+        *_IKU_BUREAU,
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
@@ -109,22 +117,26 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
+        *_IKU_BUREAU,
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS,
     ],
     ROLE_KASUBBAG: [
-        *_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
+        *_SELF_SERVICE,
+        *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG,
     ],
     ROLE_STAF: [
-        *_SELF_SERVICE, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
+        *_SELF_SERVICE,
+        *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
         (_UNIT_VIEWS, _READ),
         ("OrgUnit$", "can_edit$"),
+        (_IKU_VIEWS, _any("can_edit", "can_add")),
         (_UNIT_MENUS, "menu_access$"),
         *_CYCLES_UNIT,
     ],

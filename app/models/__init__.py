@@ -15,6 +15,7 @@ from app.models.cycles import (  # noqa: F401
     WorkItemKind,
     WorkItemStatus,
 )
+from app.models.iku import CalculationType, Indicator, IndicatorStatus, IndicatorTarget  # noqa: F401
 from app.models.org import (  # noqa: F401
     Competence,
     CompetenceLevel,

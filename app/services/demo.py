@@ -114,6 +114,9 @@ def _demo_person(username, name, nip, position, section, role, unit, password) -
 def load_demo_data() -> list[str]:
     """Accounts for trying the app, one per role. Passwords are random and printed only when the
     accounts are created: never a default, and not stored anywhere in clear."""
+    from app.services.iku_demo import load_demo_iku
+
+    load_demo_iku()
     sm = current_app.appbuilder.sm
     if sm.find_user(username="admin"):
         return ["Akun demo sudah ada (atur ulang: flask iku set-password <pengguna>)."]

@@ -97,14 +97,25 @@ FIELD_RULES: dict[type, dict[str, Callable]] = {
 }
 
 
+# Rules over a whole record (several fields, other rows), registered by the domain's service
+# module (e.g. app.services.iku): each takes the item and raises FieldInvalidError.
+RECORD_RULES: dict[type, list[Callable]] = {}
+
+
+def register_record_rule(model: type, rule: Callable) -> None:
+    if rule not in RECORD_RULES.setdefault(model, []):
+        RECORD_RULES[model].append(rule)
+
+
 def _changed(state, key: str) -> bool:
     return state.transient or state.pending or state.attrs[key].history.has_changes()
 
 
 def validate_record(item) -> None:
     """Check a record about to be saved: its required text is not blank, its fields follow
-    FIELD_RULES (values normalised in place). Only new or changed fields are checked, so that
-    a record saved before a rule existed can still be edited elsewhere."""
+    FIELD_RULES (values normalised in place), then the RECORD_RULES of its model. Only new or
+    changed fields are checked by FIELD_RULES, so that a record saved before a rule existed can
+    still be edited elsewhere."""
     state = inspect(item)
     for column in state.mapper.columns:
         key = column.key
@@ -122,3 +133,5 @@ def validate_record(item) -> None:
             raise FieldInvalidError(key, str(exc)) from None
         if value != getattr(item, key):
             setattr(item, key, value)
+    for rule in RECORD_RULES.get(type(item), []):
+        rule(item)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 22:35:20.792991
+Create Date: 2026-11-30 22:50:36.686594
 
 """
 from alembic import op
@@ -303,6 +303,39 @@ def upgrade():
     with op.batch_alter_table('competence_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_competence_record_pelaksana_id'), ['pelaksana_id'], unique=False)
 
+    op.create_table('indicator',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=True),
+    sa.Column('start_year', sa.Integer(), nullable=False),
+    sa.Column('end_year', sa.Integer(), nullable=False),
+    sa.Column('sasaran_code', sa.String(length=30), nullable=False),
+    sa.Column('sasaran_text', sa.Text(), nullable=False),
+    sa.Column('code', sa.String(length=30), nullable=False),
+    sa.Column('name', sa.String(length=500), nullable=False),
+    sa.Column('definition', sa.Text(), nullable=True),
+    sa.Column('rationale', sa.Text(), nullable=True),
+    sa.Column('numerator', sa.Text(), nullable=True),
+    sa.Column('denominator', sa.Text(), nullable=True),
+    sa.Column('calculation_type', sa.String(length=20), nullable=False),
+    sa.Column('satuan', sa.String(length=50), nullable=False),
+    sa.Column('baseline', sa.String(length=100), nullable=True),
+    sa.Column('data_source', sa.Text(), nullable=True),
+    sa.Column('responsible', sa.String(length=300), nullable=True),
+    sa.Column('status', sa.String(length=30), nullable=False),
+    sa.Column('enactment_number', sa.String(length=100), nullable=True),
+    sa.Column('enactment_date', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('previous_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['previous_id'], ['indicator.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_unit_id', 'start_year', 'end_year', 'code', 'version')
+    )
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_code'), ['code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_indicator_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_indicator_previous_id'), ['previous_id'], unique=False)
+
     op.create_table('org_unit_assignment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_unit_id', sa.Integer(), nullable=False),
@@ -387,6 +420,18 @@ def upgrade():
     with op.batch_alter_table('cycle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cycle_standard_id'), ['standard_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cycle_status'), ['status'], unique=False)
+
+    op.create_table('indicator_target',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('indicator_id', 'year')
+    )
+    with op.batch_alter_table('indicator_target', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_target_indicator_id'), ['indicator_id'], unique=False)
 
     op.create_table('cycle_unit',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -536,6 +581,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cycle_unit_cycle_id'))
 
     op.drop_table('cycle_unit')
+    with op.batch_alter_table('indicator_target', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicator_target_indicator_id'))
+
+    op.drop_table('indicator_target')
     with op.batch_alter_table('cycle', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cycle_status'))
         batch_op.drop_index(batch_op.f('ix_cycle_standard_id'))
@@ -557,6 +606,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_org_unit_assignment_org_unit_id'))
 
     op.drop_table('org_unit_assignment')
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicator_previous_id'))
+        batch_op.drop_index(batch_op.f('ix_indicator_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_indicator_code'))
+
+    op.drop_table('indicator')
     with op.batch_alter_table('competence_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_competence_record_pelaksana_id'))
 

@@ -3,7 +3,8 @@ to every page they lead to, then every link on those pages. No page may answer 5
 menu entry may lead to a refusal (403) or nowhere (404): a menu offers only what works.
 
 Demo-like data first (a cycle three weeks old with its first step done, an attachment, the
-seeded units, standards and holidays) so that lists, show pages and their links are not empty.
+seeded units, standards and holidays, the demo IKU) so that lists, show pages and their links
+are not empty.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from app.services import cycles
+from app.services.iku_demo import load_demo_iku
 from tests.conftest import ROLE_USERS
 from tests.views.test_cycles_support import act, ago, finish, start_cycle, team_fixture  # noqa: F401
 
@@ -96,6 +98,7 @@ def demo_data(team, db_session, tmp_path, app, monkeypatch):
         note="Arahan diberikan", attachment=cycles.Attachment("arahan.pdf", b"%PDF-1.4 arahan"),
         attachments_dir=tmp_path / "attachments")
     finish(db_session, team, cycle.id, "s01", at=ago(days=20))
+    load_demo_iku()  # the IKU registry's pages with rows, versions and the public list
     return cycle
 
 
