@@ -266,8 +266,16 @@ class ScaledViewMixin:
             if name in self.search_columns:
                 setattr(self.search_form, name, StringField(self.label_columns.get(name, name)))
 
+    def locked_rows(self, pks: list) -> set:
+        """The rows of a list page that nobody may edit or delete whatever the permission (an
+        enacted IKU): the list offers them no edit or delete link, instead of a refused save."""
+        return set()
+
     def _get_list_widget(self, *args, **kwargs):
-        return super()._get_list_widget(*args, count_limit=self.count_limit, **kwargs)
+        widgets = super()._get_list_widget(*args, count_limit=self.count_limit, **kwargs)
+        listing = widgets["list"].template_args
+        listing["locked_pks"] = self.locked_rows(listing["pks"])
+        return widgets
 
     # FAB's action endpoints call `self.actions.get(name).func(...)`: an unknown action name
     # was an AttributeError (500), and a row that does not exist reached the action as None.

@@ -9,6 +9,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models.iku import Indicator, IndicatorStatus, IndicatorTarget
@@ -46,6 +47,14 @@ class IndicatorTargetView(BaseModelView):
 
     def pre_delete(self, item) -> None:
         iku_service.check_delete(item)
+
+    def locked_rows(self, pks: list) -> set:
+        """The targets of an enacted IKU change only through a new version."""
+        if not pks:
+            return set()
+        return set(db.session.scalars(
+            select(IndicatorTarget.id).join(Indicator, IndicatorTarget.indicator_id == Indicator.id)
+            .where(IndicatorTarget.id.in_(pks), Indicator.status == IndicatorStatus.DITETAPKAN)))
 
 
 class IndicatorView(BaseModelView):
@@ -170,6 +179,13 @@ class IndicatorView(BaseModelView):
 
     def pre_delete(self, item) -> None:
         iku_service.check_delete(item)
+
+    def locked_rows(self, pks: list) -> set:
+        """An enacted IKU is amended as a new version, never edited or deleted."""
+        if not pks:
+            return set()
+        return set(db.session.scalars(select(Indicator.id).where(
+            Indicator.id.in_(pks), Indicator.status == IndicatorStatus.DITETAPKAN)))
 
 
 class PublicIkuView(BaseView):

@@ -96,6 +96,22 @@ def test_enacted_iku_edit_is_refused(client, login, db_session, demo):
     assert db_session.get(Indicator, enacted.id).name.startswith("Persentase dukungan")
 
 
+def test_list_offers_no_edit_or_delete_link_on_an_enacted_iku(client, login, demo):
+    """Not offered, rather than offered and refused (issue 6, "forms that do not trick")."""
+    login(client, "admin")
+    page = client.get("/indicatorview/list/?_oc_IndicatorView=id").get_data(as_text=True)
+    enacted, draft = demo["IKU-1.1v1"], demo["IKU-1.2v1"]
+    assert f"/indicatorview/show/{enacted.id}" in page
+    assert f"/indicatorview/edit/{enacted.id}" not in page
+    assert f"/indicatorview/delete/{enacted.id}" not in page
+    assert f"/indicatorview/edit/{draft.id}" in page
+    targets = client.get("/indicatortargetview/list/?psize_IndicatorTargetView=100").get_data(
+        as_text=True)
+    locked, open_ = enacted.targets[0], draft.targets[0]
+    assert f"/indicatortargetview/edit/{locked.id}" not in targets
+    assert f"/indicatortargetview/edit/{open_.id}" in targets
+
+
 def test_amend_action_then_compare_versions(client, login, db_session, demo):
     login(client, "kabag")
     enacted = demo["IKU-1.1v1"]
