@@ -18,6 +18,7 @@ from app.services.working_time import Duration, add_duration
 from tests.views.test_cycles_support import (  # noqa: F401
     act,
     ago,
+    at_step6_fixture,
     en_fixture,
     finish,
     item,
@@ -83,14 +84,6 @@ def test_the_same_truth_in_indonesian(three_states, client, login):
     assert "Mendekati tenggat" not in tasks
     at_risk = tasks[tasks.index("Berisiko"):]
     assert at_risk.index("IKU-RISK") < at_risk.index("Sesuai jadwal")
-
-
-@pytest.fixture
-def at_step6(team, db_session):
-    cycle = start_cycle(db_session, team)
-    for step in ("s01", "s02", "s03", "s04", "s05"):
-        finish(db_session, team, cycle.id, step)
-    return cycle
 
 
 def test_no_internal_code_reaches_a_reader(at_step6, en, db_session):

@@ -116,6 +116,15 @@ def finish(session, team, cycle_id, prefix, at=None):
                                  schedule=SCHEDULE)
 
 
+@pytest.fixture(name="at_step6")
+def at_step6_fixture(team, db_session):
+    """A cycle whose steps 1-5 are done: the units' step-6 shares are open."""
+    cycle = start_cycle(db_session, team)
+    for step in ("s01", "s02", "s03", "s04", "s05"):
+        finish(db_session, team, cycle.id, step)
+    return cycle
+
+
 @pytest.fixture(name="en")
 def en_fixture(client, login):
     """Log `client` in as `username`, in English."""

@@ -13,6 +13,7 @@ from tests.conftest import ROLE_USERS
 from tests.views.test_cycles_support import (  # noqa: F401
     act,
     ago,
+    at_step6_fixture,
     en_fixture,
     finish,
     item,
@@ -195,14 +196,6 @@ def test_reassign_offers_eligible_people_and_records_it(team, en, db_session):
     assert 'id="form-reassign"' not in en("staf").get(
         f"/tasks/item/{target.id}").get_data(as_text=True)
     assert en("staf").post(f"/tasks/item/{target.id}/reassign").status_code == 403
-
-
-@pytest.fixture
-def at_step6(team, db_session):
-    cycle = start_cycle(db_session, team)
-    for step in ("s01", "s02", "s03", "s04", "s05"):
-        finish(db_session, team, cycle.id, step)
-    return cycle
 
 
 def test_a_liaison_sees_only_its_units_step6_share(at_step6, en, db_session):

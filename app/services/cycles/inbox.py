@@ -25,16 +25,12 @@ from app.models.org import IkuUser, OrgUnit, Section, SectionKind
 from app.services.calendar import load_schedule
 from app.services.cycles import rules
 from app.services.cycles.errors import WorkItemNotFoundError
-from app.services.cycles.flow import Tree, from_db
+from app.services.cycles.flow import Tree
 from app.services.cycles.naming import FAMILY_COLUMNS, Family, ItemRef, load_family
 from app.services.cycles.people import Directory, user_name
-from app.services.cycles.queries import EventRow
+from app.services.cycles.queries import EventRow, local_time
 from app.services.cycles.sla import Sla, item_sla
 from app.services.working_time import Schedule
-
-
-def _local(value: dt.datetime | None, schedule: Schedule) -> dt.datetime | None:
-    return from_db(value).astimezone(schedule.zone) if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -109,11 +105,11 @@ def item_detail(session: Session, item_id: int, now: dt.datetime | None = None, 
         item.section.name if item.section else None, item.org_unit_id,
         item.org_unit.name if item.org_unit else None, item.assignee_user_id,
         user_name(item.assignee), item.time_text, list(item.documents or []),
-        *(_local(getattr(item, f), schedule)
+        *(local_time(getattr(item, f), schedule)
           for f in ("planned_due", "ready_at", "started_at", "completed_at")),
         user_name(item.completed_by), item.paused_minutes or 0.0,
         item_sla(item, now, schedule),
-        [EventRow(e.id, _local(e.occurred_at, schedule), e.action, user_name(e.user),
+        [EventRow(e.id, local_time(e.occurred_at, schedule), e.action, user_name(e.user),
                   e.on_behalf_of, item.code, item.label, e.note, e.attachment_name,
                   e.attachment_sha256, e.details, names.ref(item.id)) for e in events],
         names.ref(item.id), rules.can_send_back(Tree(rows), family[item.id]),
@@ -178,8 +174,8 @@ def reminders_for(session: Session, user, now: dt.datetime | None = None, *,
         .order_by(Reminder.read_at.is_not(None), Reminder.created_at.desc(), Reminder.id.desc())
     ).unique().all()
     names = load_family(session, [r.item for r in rows])
-    return [ReminderRow(r.id, r.kind, _local(r.created_at, schedule),
-                        _local(r.read_at, schedule), r.item_id, r.item.code, r.item.label,
+    return [ReminderRow(r.id, r.kind, local_time(r.created_at, schedule),
+                        local_time(r.read_at, schedule), r.item_id, r.item.code, r.item.label,
                         r.item.title, r.item.status, r.cycle_id, r.item.cycle.code,
                         item_sla(r.item, now, schedule), names.ref(r.item_id)) for r in rows]
 

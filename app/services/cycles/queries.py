@@ -42,7 +42,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else dt.datetime.now(dt.UTC)
 
 
-def _local(value: dt.datetime | None, schedule: Schedule) -> dt.datetime | None:
+def local_time(value: dt.datetime | None, schedule: Schedule) -> dt.datetime | None:
     return from_db(value).astimezone(schedule.zone) if value is not None else None
 
 
@@ -86,7 +86,7 @@ def _row(item: WorkItem, now: dt.datetime, schedule: Schedule, ref=None) -> Task
         item.label, item.title, item.kind, item.status, item.actor_name, item.on_behalf_of,
         item.section.name if item.section else None,
         item.org_unit.name if item.org_unit else None, item.assignee_user_id,
-        user_name(item.assignee), _local(item.ready_at, schedule),
+        user_name(item.assignee), local_time(item.ready_at, schedule),
         item_sla(item, now, schedule), ref,
     )
 
@@ -277,11 +277,11 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
             item.status, item.depth, item.parallel, item.actor_name, item.on_behalf_of,
             item.section.name if item.section else None,
             item.org_unit.name if item.org_unit else None, user_name(item.assignee),
-            item.time_text, *(_local(getattr(item, f), schedule) for f in (
+            item.time_text, *(local_time(getattr(item, f), schedule) for f in (
                 "planned_start", "planned_due", "ready_at", "due_at", "started_at",
                 "completed_at")),
             user_name(item.completed_by),
-            planned.end.astimezone(schedule.zone) if planned else _local(item.completed_at,
+            planned.end.astimezone(schedule.zone) if planned else local_time(item.completed_at,
                                                                          schedule),
             item.paused_minutes or 0.0, item_sla(item, now, schedule),
             ref=family.ref(item.id),
@@ -305,9 +305,9 @@ def cycle_overview(session: Session, cycle_id: int, now: dt.datetime | None = No
         cycle.id, cycle.code, cycle.title, cycle.period, cycle.reason,
         reasons.get(cycle.reason), cycle.status, cycle.standard.code, cycle.standard.version,
         started.astimezone(schedule.zone), user_name(cycle.started_by),
-        _local(cycle.planned_end, schedule),
+        local_time(cycle.planned_end, schedule),
         forecast_end.astimezone(schedule.zone) if forecast_end else None,
-        _local(cycle.completed_at, schedule),
+        local_time(cycle.completed_at, schedule),
         cycle_sla(from_db(cycle.planned_end), forecast_end, started, done_at, now, schedule),
         [(u.org_unit.code, u.org_unit.name, u.section.name if u.section else None)
          for u in cycle.units],
@@ -332,7 +332,7 @@ def _event_row(row, tree: Tree, schedule: Schedule, names: dict,
     item = tree.by_id.get(item_id) if item_id else None
     if user_id not in names:
         names[user_id] = user_name(row)
-    return EventRow(event_id, _local(occurred_at, schedule), action, names[user_id],
+    return EventRow(event_id, local_time(occurred_at, schedule), action, names[user_id],
                     on_behalf_of, item.code if item else None, item.label if item else None,
                     note, attachment_name, attachment_sha256, details,
                     family.ref(item_id) if family and item else None)
