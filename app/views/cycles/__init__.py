@@ -117,6 +117,7 @@ class CycleView(ChoiceSearchMixin, BaseModelView):
         "started_by": _l("Started by"), "planned_end": _l("Planned end"),
         "completed_at": _l("Completed"), "cancelled_at": _l("Cancelled"),
     }  # fmt: skip
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS),
@@ -196,6 +197,7 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
         "attachment_name": _l("Attachment"), "attachment_size": _l("Size (bytes)"),
         "attachment_sha256": _l("SHA-256"), "details": _l("Details"),
     }  # fmt: skip
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         _display(self, cycle_code=self._cycle_code,
