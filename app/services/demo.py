@@ -92,6 +92,15 @@ DEMO_PEOPLE = [
     ("auditor", "Inspektorat", None, None, None, "Auditor", None),
     ("setpres", "Penghubung Setpres", None, None, None, "Pengguna", "SETPRES"),
     ("setwapres", "Penghubung Setwapres", None, None, None, "Pengguna", "SETWAPRES"),
+    *[(username, f"Penghubung {name}", None, None, None, "Pengguna", code) for username, name, code in [
+        ("setmilpres", "Setmilpres", "SETMILPRES"), ("bogor", "Istana Bogor", "ISTANA-BOGOR"),
+        ("yogyakarta", "Istana Yogyakarta", "ISTANA-YOGYAKARTA"),
+        ("cipanas", "Istana Cipanas", "ISTANA-CIPANAS"),
+        ("tampaksiring", "Istana Tampaksiring", "ISTANA-TAMPAKSIRING"),
+        ("setkemen", "Setkemen", "SETKEMEN"), ("dephukum", "Deputi Hukum", "DEP-HUKUM"),
+        ("dephubkel", "Deputi Hubkel", "DEP-HUBKEL"), ("depaa", "Deputi AA", "DEP-AA"),
+        ("setwantimpres", "Setwantimpres", "SETWANTIMPRES"), ("setksp", "Setksp", "SETKSP"),
+    ]],
 ]  # fmt: skip
 
 
@@ -114,6 +123,7 @@ def _demo_person(username, name, nip, position, section, role, unit, password) -
 def load_demo_data() -> list[str]:
     """Accounts for trying the app, one per role. Passwords are random and printed only when the
     accounts are created: never a default, and not stored anywhere in clear."""
+    from app.services.cycle_demo import load_demo_cycle
     from app.services.iku_demo import load_demo_iku
 
     load_demo_iku()
@@ -124,8 +134,11 @@ def load_demo_data() -> list[str]:
     access.create_user("admin", "Admin", "IKU", "admin@iku.local", ["Admin"], admin_password)
     for person in DEMO_PEOPLE:
         _demo_person(*person, demo_password)
-    names = ", ".join(person[0] for person in DEMO_PEOPLE)
+    staff = ", ".join(person[0] for person in DEMO_PEOPLE if person[5] != "Pengguna")
+    liaisons = ", ".join(person[0] for person in DEMO_PEOPLE if person[5] == "Pengguna")
     return [
         f"Login admin: admin / {admin_password}",
-        f"Akun demo ({names}) dengan kata sandi: {demo_password}",
+        f"Akun demo biro ({staff}) dan penghubung unit ({liaisons}) dengan kata sandi: "
+        f"{demo_password}",
+        *load_demo_cycle(),
     ]

@@ -31,7 +31,10 @@ def test_demo_iku_loads_with_targets_and_an_amendment(db_session):
     assert [i.version for i in bogor] == [1, 2]
     assert bogor[1].previous_id == bogor[0].id and bogor[1].status == IndicatorStatus.DRAFT
     ministry = db_session.query(Indicator).filter(Indicator.org_unit_id.is_(None)).count()
-    assert ministry == 2
+    assert ministry == 3
+    units = {i.org_unit.code for i in db_session.query(Indicator).filter(
+        Indicator.org_unit_id.is_not(None))}
+    assert len(units) == 13, "every unit has demo IKU"
     assert [t.year for t in bogor[0].targets] == [2025, 2026, 2027, 2028, 2029]
 
 

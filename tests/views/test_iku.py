@@ -168,7 +168,7 @@ def test_public_page_without_login_shows_only_enacted_iku(client, demo, db_sessi
     assert "Jumlah kegiatan Presiden yang didukung tepat waktu" in page  # formula
     assert "Permensesneg Nomor 3 Tahun 2025" in page and "Tingkat Kementerian" in page
     assert "<td>3,45</td>" in page and "<td>97</td>" in page  # targets as written
-    assert "rekomendasi kebijakan" not in page  # a draft
+    assert "rekomendasi kebijakan yang ditindaklanjuti" not in page  # a draft
     assert "koleksi istana" not in page  # amendment still in draft
     bogor = _unit(db_session, "ISTANA-BOGOR")
     page = client.get(f"/iku/?unit={bogor.id}&year=2027").get_data(as_text=True)

@@ -1,0 +1,106 @@
+"""Demo cycle for `make run`: "IKU-2027", started for all 13 units about three weeks of working
+days ago and worked step by step by the demo people, up to the discussion step (5). The cycle
+page, the SLA board, Tugas saya and every liaison's home then show a real cycle with history,
+one late step, and each unit's step-6 deadline ahead.
+
+The start is chosen on the calendar in the database so that the plan puts the end of step 4
+just before now, whatever day `make run` happens on; each leaf is completed half-way through
+what is left of its time, as its assignee (or the serving Bagian's staff for outside actors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.cycles import Cycle, WorkItem, WorkItemStatus
+from app.models.org import IkuUser, Section
+from app.services import cycles
+from app.services.calendar import load_schedule
+from app.services.cycles.flow import from_db
+from app.services.standards import current_standard
+from app.services.working_time import add_duration, is_working_day, working_minutes_between
+
+CODE, PERIOD, STANDARD = "IKU-2027", "2025-2029", "iku"
+WORKED_STEPS = ("s01", "s02", "s03", "s04")
+LATE_STEP = "s03"  # its last sub-step is done two working hours after its due
+STAFF_OF = {"AK1": "staf1", "AK2": "staf2"}
+
+
+def _start(now: dt.datetime, schedule) -> dt.datetime:
+    """The latest working morning from which the plan ends step 4 at least two hours ago."""
+    standard = current_standard(db.session, STANDARD)
+    day = now.astimezone(schedule.zone).date()
+    for _ in range(60):
+        day -= dt.timedelta(days=1)
+        if not is_working_day(day, schedule):
+            continue
+        start = dt.datetime.combine(day, dt.time(8, 30), tzinfo=schedule.zone)
+        plan = cycles.plan_preview(db.session, standard, start, schedule=schedule)
+        if plan.steps[3].due and plan.steps[3].due <= now - dt.timedelta(hours=2):
+            return start
+    raise RuntimeError("Tidak menemukan tanggal mulai siklus demo.")
+
+
+def _actor(item: WorkItem, users: dict[str, IkuUser], lead: Section | None) -> IkuUser:
+    if item.assignee_user_id is not None:
+        return db.session.get(IkuUser, item.assignee_user_id)
+    section = db.session.get(Section, item.section_id) if item.section_id else lead
+    code = section.code if section is not None else "AK1"
+    return users[STAFF_OF["AK2" if code.startswith("AK2") else "AK1"]]
+
+
+def _open_leaves(cycle_id: int) -> list[WorkItem]:
+    return list(db.session.scalars(select(WorkItem).where(
+        WorkItem.cycle_id == cycle_id, WorkItem.is_leaf.is_(True),
+        WorkItem.step_code.in_(WORKED_STEPS),
+        WorkItem.status.in_((WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS)),
+    ).order_by(WorkItem.position)))
+
+
+def _leaves_left(cycle_id: int, step_code: str) -> int:
+    return len(db.session.scalars(select(WorkItem.id).where(
+        WorkItem.cycle_id == cycle_id, WorkItem.step_code == step_code,
+        WorkItem.is_leaf.is_(True), WorkItem.status != WorkItemStatus.DONE)).all())
+
+
+def _done_at(item: WorkItem, left: int, last: dt.datetime, schedule) -> dt.datetime:
+    """Nine tenths of an equal share of what is left of the item's time for each of the `left`
+    leaves of its step still to do (leaves without a time of their own share their step's due),
+    so steps end close to, and before, their due."""
+    ready, due = max(from_db(item.ready_at) or last, last), from_db(item.due_at)
+    if due is None:
+        return last + dt.timedelta(minutes=15)
+    if item.step_code == LATE_STEP and item.code.endswith(".c"):
+        return add_duration(due, "2 jam", schedule)
+    share = max(int(working_minutes_between(ready, due, schedule) * 0.9 / left), 5)
+    return max(add_duration(ready, f"{share} menit", schedule), last + dt.timedelta(minutes=1))
+
+
+def load_demo_cycle(now: dt.datetime | None = None) -> list[str]:
+    """Idempotent: does nothing once any cycle exists."""
+    if db.session.scalar(select(Cycle.id).limit(1)) is not None:
+        return ["Siklus demo sudah ada."]
+    schedule = load_schedule(db.session)
+    now = now or dt.datetime.now(dt.UTC)
+    users = {u.username: u for u in db.session.scalars(select(IkuUser))}
+    start = _start(now, schedule)
+    cycle = cycles.start_cycle(
+        db.session, users["karo"], standard_code=STANDARD, code=CODE, period=PERIOD,
+        reason="organisation_change", title="Perubahan IKU Kementerian Sekretariat Negara 2025-2029",
+        reason_note="Penyesuaian IKU dengan perubahan organisasi Kementerian Sekretariat Negara.",
+        now=start, schedule=schedule)
+    last = start
+    for _ in range(200):
+        leaves = _open_leaves(cycle.id)
+        if not leaves:
+            break
+        leaf = leaves[0]
+        left = _leaves_left(cycle.id, leaf.step_code)
+        last = min(_done_at(leaf, left, last, schedule), now - dt.timedelta(minutes=30))
+        cycles.complete_item(db.session, _actor(leaf, users, cycle.lead_section), leaf.id,
+                             note="Selesai (data demo).", now=last, schedule=schedule)
+    return [f"Siklus demo {CODE} dimulai {start:%d-%m-%Y %H:%M} WIB, kini pada langkah "
+            "Pembahasan Substansi."]

@@ -1,0 +1,88 @@
+"""`make run` on a fresh machine: the demo data an installation gets from `flask iku demo`.
+
+Run in a subprocess on a new SQLite file, the way the Makefile does it, so the demo is tested
+as a user meets it (accounts, IKU of every unit, a cycle in the discussion step)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import _recreate_postgres_database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _flask(db_url: str, *args: str) -> str:
+    env = {**os.environ, "IKU_CONFIG": "DevConfig", "SECRET_KEY": "demo-test-key",
+           "DATABASE_URL": db_url, "FLASK_APP": "wsgi.py"}
+    env.pop("TEST_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def _fresh_url(tmp_path_factory) -> str:
+    """A new SQLite file; on the PostgreSQL pass a database of its own next to the tests'."""
+    pg = os.environ.get("TEST_DATABASE_URL", "")
+    if not pg.startswith("postgresql"):
+        return f"sqlite:///{tmp_path_factory.mktemp('demo') / 'iku.db'}"
+    url = make_url(pg)
+    url = url.set(database=f"{url.database}_demo")
+    _recreate_postgres_database(url.render_as_string(hide_password=False))
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    url = _fresh_url(tmp_path_factory)
+    _flask(url, "db", "upgrade")
+    _flask(url, "iku", "init")
+    output = _flask(url, "iku", "demo")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        yield conn, output, url
+    engine.dispose()
+
+
+def _rows(conn, sql: str) -> list:
+    return list(conn.execute(text(sql)))
+
+
+def test_every_unit_has_a_liaison_and_demo_iku(demo_db):
+    conn, output, _ = demo_db
+    assert "penghubung unit (setpres, setwapres, setmilpres" in output
+    units = _rows(conn, "SELECT u.code, count(distinct a.id), count(distinct i.id) FROM org_unit u "
+                        "LEFT JOIN ab_user a ON a.org_unit_id = u.id "
+                        "LEFT JOIN indicator i ON i.org_unit_id = u.id GROUP BY u.code")
+    assert len(units) == 13
+    assert all(liaisons == 1 and indicators >= 1 for _, liaisons, indicators in units), units
+    assert _rows(conn, "SELECT count(*) FROM indicator WHERE org_unit_id IS NULL")[0][0] == 3
+
+
+def test_the_demo_cycle_stands_in_the_discussion_step(demo_db):
+    conn, output, _ = demo_db
+    assert "Siklus demo IKU-2027 dimulai" in output
+    steps = dict(_rows(conn, "SELECT code, status FROM work_item WHERE depth = 0"))
+    assert all(steps[f"s0{n}"] == "done" for n in range(1, 5)), steps
+    assert steps["s05"] in ("ready", "in_progress") and steps["s06"] == "waiting"
+    unit_parts = _rows(conn, "SELECT count(*), count(assignee_user_id) FROM work_item "
+                             "WHERE step_code = 's06' AND kind = 'unit'")
+    assert unit_parts[0] == (13, 13), "each unit's step-6 part is its liaison's"
+    late = _rows(conn, "SELECT count(*) FROM work_item WHERE depth = 0 AND completed_at > due_at")
+    assert late[0][0] == 1, "one late step, so the SLA board has something to show"
+
+
+def test_demo_is_idempotent(demo_db):
+    _, _, url = demo_db
+    again = _flask(url, "iku", "demo")
+    assert "Akun demo sudah ada" in again
+    conn = demo_db[0]
+    assert _rows(conn, "SELECT count(*) FROM cycle")[0][0] == 1
