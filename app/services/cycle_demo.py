@@ -52,10 +52,10 @@ def _actor(item: WorkItem, users: dict[str, IkuUser], lead: Section | None) -> I
     return users[STAFF_OF["AK2" if code.startswith("AK2") else "AK1"]]
 
 
-def _open_leaves(cycle_id: int) -> list[WorkItem]:
+def _open_leaves(cycle_id: int, steps: tuple[str, ...]) -> list[WorkItem]:
     return list(db.session.scalars(select(WorkItem).where(
         WorkItem.cycle_id == cycle_id, WorkItem.is_leaf.is_(True),
-        WorkItem.step_code.in_(WORKED_STEPS),
+        WorkItem.step_code.in_(steps),
         WorkItem.status.in_((WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS)),
     ).order_by(WorkItem.position)))
 
@@ -79,6 +79,25 @@ def _done_at(item: WorkItem, left: int, last: dt.datetime, schedule) -> dt.datet
     return max(add_duration(ready, f"{share} menit", schedule), last + dt.timedelta(minutes=1))
 
 
+def work_steps(cycle: Cycle, steps: tuple[str, ...], last: dt.datetime, now: dt.datetime,
+               schedule=None) -> dt.datetime:
+    """Complete every open leaf of `steps`, in order, as its people would, between `last` and
+    `now`; returns the moment of the last completion. Also used by the browser tests to bring
+    the demo cycle to a later step."""
+    schedule = schedule or load_schedule(db.session)
+    users = {u.username: u for u in db.session.scalars(select(IkuUser))}
+    for _ in range(300):
+        leaves = _open_leaves(cycle.id, steps)
+        if not leaves:
+            break
+        leaf = leaves[0]
+        left = _leaves_left(cycle.id, leaf.step_code)
+        last = min(_done_at(leaf, left, last, schedule), now - dt.timedelta(minutes=30))
+        cycles.complete_item(db.session, _actor(leaf, users, cycle.lead_section), leaf.id,
+                             note="Selesai (data demo).", now=last, schedule=schedule)
+    return last
+
+
 def load_demo_cycle(now: dt.datetime | None = None) -> list[str]:
     """Idempotent: does nothing once any cycle exists."""
     if db.session.scalar(select(Cycle.id).limit(1)) is not None:
@@ -92,15 +111,6 @@ def load_demo_cycle(now: dt.datetime | None = None) -> list[str]:
         reason="organisation_change", title="Perubahan IKU Kementerian Sekretariat Negara 2025-2029",
         reason_note="Penyesuaian IKU dengan perubahan organisasi Kementerian Sekretariat Negara.",
         now=start, schedule=schedule)
-    last = start
-    for _ in range(200):
-        leaves = _open_leaves(cycle.id)
-        if not leaves:
-            break
-        leaf = leaves[0]
-        left = _leaves_left(cycle.id, leaf.step_code)
-        last = min(_done_at(leaf, left, last, schedule), now - dt.timedelta(minutes=30))
-        cycles.complete_item(db.session, _actor(leaf, users, cycle.lead_section), leaf.id,
-                             note="Selesai (data demo).", now=last, schedule=schedule)
+    work_steps(cycle, WORKED_STEPS, start, now, schedule)
     return [f"Siklus demo {CODE} dimulai {start:%d-%m-%Y %H:%M} WIB, kini pada langkah "
             "Pembahasan Substansi."]
