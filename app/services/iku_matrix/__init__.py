@@ -15,6 +15,7 @@ from app.services.iku_matrix.rows import (
     check_period,
     explanation_text,
     formula_text,
+    matrix_for,
     matrix_json,
     ministry_name,
     parse_statuses,
@@ -26,6 +27,6 @@ from app.services.iku_matrix.xlsx import matrix_filename, matrix_xlsx
 __all__ = [
     "ALL", "DEFAULT_STATUSES", "MINISTRY", "Matrix", "MatrixRequestInvalidError", "MatrixRow",
     "MatrixSection", "MatrixUnitNotFoundError", "build_matrix", "check_period",
-    "explanation_text", "formula_text", "lampiran_data", "matrix_filename", "matrix_json",
+    "explanation_text", "formula_text", "lampiran_data", "matrix_filename", "matrix_for", "matrix_json",
     "matrix_xlsx", "ministry_name", "parse_statuses", "periods", "units_in_scope",
 ]  # fmt: skip

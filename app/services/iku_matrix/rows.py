@@ -200,10 +200,31 @@ def _resolve(session: Session, unit: str | None, scope_unit_id: int | None):
         if scope_unit_id is not None:
             raise MatrixUnitNotFoundError(text)
         return MINISTRY, None
+    if "\x00" in text or len(text) > 100:  # no unit is called that (and PostgreSQL refuses NUL)
+        raise MatrixUnitNotFoundError(text)
     found = session.scalar(select(OrgUnit).where(func.upper(OrgUnit.code) == text.upper()))
     if found is None or (scope_unit_id is not None and found.id != scope_unit_id):
         raise MatrixUnitNotFoundError(text)
     return found.code, found
+
+
+PERIOD_RE = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+
+
+def matrix_for(session: Session, period: str | None = None, start_year=None, end_year=None,
+               unit: str | None = None, statuses: Iterable[str] | None = None,
+               scope_unit_id: int | None = None) -> Matrix:
+    """build_matrix from a request's words: the period as "2025-2029" or as its first and last
+    year; none given, the latest period that has IKU in the user's scope."""
+    match = PERIOD_RE.match(period or "")
+    if match:
+        start_year, end_year = match.groups()
+    elif start_year in (None, "") and end_year in (None, ""):
+        known = periods(session, scope_unit_id)
+        if not known:
+            raise MatrixRequestInvalidError(gettext("Give the period: its first and last year."))
+        start_year, end_year = known[0]
+    return build_matrix(session, start_year, end_year, unit or ALL, statuses, scope_unit_id)
 
 
 def _latest(items: Iterable[Indicator]) -> list[Indicator]:
