@@ -66,6 +66,7 @@ class IndicatorView(BaseModelView):
     method_permission_name = {**METHOD_PERMISSIONS, "advance": "edit", "send_back": "edit",
                               "amend": "add", "compare": "read"}
     show_template = "iku/indicator_show.html"
+    locked_row_actions = ("amend",)
     list_template = "iku/indicator_list.html"
     list_title = show_title = _l("IKU")
     add_title = edit_title = _l("IKU")
