@@ -132,6 +132,8 @@ class Config:
     IKU_ORG_EMAIL_DOMAINS = env_list("IKU_ORG_EMAIL_DOMAINS", ["iku.local"])
     # At most this many IKU serve one sasaran strategis (app/services/iku.py).
     IKU_MAX_PER_SASARAN = env_int("IKU_MAX_PER_SASARAN", 5)
+    # The name the ministry-level IKU stand under in the IKU matrix and its lampiran.
+    IKU_MINISTRY_NAME = env_str("IKU_MINISTRY_NAME", "Kementerian Sekretariat Negara")
     # Uploaded import files wait here between preview and confirm: a shared volume when the app
     # runs on several machines (empty = instance/imports).
     IKU_IMPORT_DIR = env_str("IKU_IMPORT_DIR", "")

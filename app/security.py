@@ -57,9 +57,10 @@ _READ = _any("can_read", "can_export")
 # The IKU registry (app/views/iku.py): the bureau keeps it, a unit reads its own and edits its
 # drafts (app.services.iku refuses a unit's change to anything past draft).
 _IKU_VIEWS = _any("Indicator", "IndicatorTarget")
-_IKU_MENUS = ("IKU", "Indicators", "Indicator targets", "Published IKU")
+_IKU_MENUS = ("IKU", "Indicators", "Indicator targets", "IKU matrix", "Published IKU")
 _IKU_BUREAU = [(_IKU_VIEWS, _any("can_read", "can_export", "can_add", "can_edit")),
-               (_any(*_IKU_MENUS), "menu_access$")]
+               (_any(*_IKU_MENUS), "menu_access$"),
+               ("IndicatorImport$", "can_import$"), ("IKU import$", "menu_access$")]
 _BUREAU_VIEWS = _any(
     "OrgUnit", "OrgUnitAssignment", "Section", "Position", "Pelaksana", "Competence",
     "CompetenceRecord", "ServiceStandard", "WorkSchedule", "Holiday",

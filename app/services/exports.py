@@ -53,16 +53,22 @@ def check_size(row_count: int, max_rows: int) -> None:
         )
 
 
-def export_filename(title: str, fmt: str, now: dt.datetime | None = None) -> str:
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def export_filename(title: str, fmt: str, now: dt.datetime | None = None,
+                    parts: Sequence[str] = ()) -> str:
     """The list's title in the reader's language and the office's wall-clock minute, e.g.
-    satuan-organisasi_30-11-2026_2107.xlsx: what a person looks for in a downloads folder.
+    satuan-organisasi_30-11-2026_2107.xlsx: what a person looks for in a downloads folder;
+    `parts` go between them (matriks-iku_setpres_2025-2029_01-12-2026_1030.xlsx).
     ASCII only (a header's filename="..." cannot carry more); `now` is aware or naive UTC."""
     now = now or dt.datetime.now(dt.UTC)
     aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
     local = aware.astimezone(ZoneInfo(DEFAULT_TZ))
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "data"
-    return f"{slug}_{local:%d-%m-%Y_%H%M}.{fmt}"
+    slugs = [_slug(title) or "data", *(slug for slug in map(_slug, parts) if slug)]
+    return f"{'_'.join(slugs)}_{local:%d-%m-%Y_%H%M}.{fmt}"
 
 
 def cell_value(value):

@@ -85,6 +85,9 @@ def _read_rows(file_bytes: bytes, problems: Problems):
     return sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
 
 
+read_rows = _read_rows  # the IKU import (app/services/iku_import.py) reads files the same way
+
+
 def _map_headers(spec: ImportKind, header_row, problems: Problems) -> dict[int, Column]:
     by_name = {column.header.casefold(): column for column in spec.columns}
     expected = ", ".join(column.header for column in spec.columns)

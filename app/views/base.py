@@ -62,6 +62,9 @@ class BaseModelView(EditFormsMixin, DisplayMixin, ExportMixin, ScaledViewMixin, 
     extra_base_filters: list = []
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
+    # The actions a locked row's show page still offers (see locked_rows): an enacted IKU
+    # is amended, never moved or edited.
+    locked_row_actions: tuple[str, ...] = ()
 
     def __init__(self, **kwargs):
         self.class_permission_name = self.class_permission_name or self.datamodel.obj.__name__
@@ -79,6 +82,26 @@ class BaseModelView(EditFormsMixin, DisplayMixin, ExportMixin, ScaledViewMixin, 
                 if isinstance(field, UnboundField) and issubclass(field.field_class, BooleanField):
                     rules = field.kwargs.get("validators") or []
                     field.kwargs["validators"] = [r for r in rules if not isinstance(r, InputRequired)]
+
+    def _locked(self, item) -> bool:
+        return bool(self.locked_rows([self.datamodel.get_pk_value(item)]))
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """A row nobody may change (locked_rows: no edit or delete link on its list row) is
+        shown the same way: only its `locked_row_actions`, and its related lists (an enacted
+        IKU's targets) offer no "add" (their own rows are locked by their view's hook)."""
+        widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        if self._locked(item):
+            args = widgets["show"].template_args
+            args["actions"] = {name: action for name, action in (args["actions"] or {}).items()
+                               if name in self.locked_row_actions}
+        return widgets
+
+    def _get_related_view_widget(self, item, related_view, *args, **kwargs):
+        widget = super()._get_related_view_widget(item, related_view, *args, **kwargs)
+        if widget is not None and self._locked(item):
+            widget.template_args["add_locked"] = True
+        return widget
 
     def pre_add(self, item) -> None:
         enforce_unit_scope(item, self.scope_column)

@@ -66,6 +66,8 @@ class IndicatorView(BaseModelView):
     method_permission_name = {**METHOD_PERMISSIONS, "advance": "edit", "send_back": "edit",
                               "amend": "add", "compare": "read"}
     show_template = "iku/indicator_show.html"
+    locked_row_actions = ("amend",)
+    list_template = "iku/indicator_list.html"
     list_title = show_title = _l("IKU")
     add_title = edit_title = _l("IKU")
     list_columns = ["org_unit", "period", "sasaran_code", "code", "name", "satuan", "status",

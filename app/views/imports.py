@@ -27,7 +27,7 @@ from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
 from app.extensions import db
-from app.services import imports
+from app.services import iku_import, imports
 
 IMPORT_TTL = 3600
 SESSION_KEY = "iku_import"
@@ -37,7 +37,7 @@ LIST_ENDPOINTS = {"pelaksana": "PelaksanaView.list", "units": "OrgUnitView.list"
 
 
 class UploadForm(DynamicForm):
-    kind = SelectField(_l("Data"), choices=list(KIND_LABELS.items()), validators=[DataRequired()])
+    kind = SelectField(_l("Data"), choices=[], validators=[DataRequired()])
     file = FileField(_l("XLSX or CSV file"), validators=[FileRequired()])
 
 
@@ -73,24 +73,39 @@ def _read_upload(storage) -> bytes:
 
 
 class ImportView(BaseView):
+    """The people and unit import (admin only); IndicatorImportView below is the same flow
+    for IKU with its own permission. `service` reads and saves: app.services.imports or a
+    module with the same verbs."""
+
     route_base = "/import"
     default_view = "index"
     class_permission_name = "Import"
     method_permission_name = {"index": "import", "template": "import", "preview": "import", "apply": "import"}
+    service = imports
+    kinds = KIND_LABELS
+    list_endpoints = LIST_ENDPOINTS
+    session_key = SESSION_KEY
+    notes = None  # what the upload page says of updates, when not the people/unit words
+
+    def _form(self, cls=None):
+        form = (cls or UploadForm)()
+        if hasattr(form, "kind"):
+            form.kind.choices = list(self.kinds.items())
+        return form
 
     @expose("/")
     @has_access
     def index(self):
-        return self._upload_page(UploadForm())
+        return self._upload_page(self._form())
 
     @expose("/template/<kind>")
     @has_access
     def template(self, kind: str):
-        if kind not in imports.KINDS:
+        if kind not in self.kinds:
             abort(404)
         headers = {"Content-Disposition": f'attachment; filename="template-import-{kind}.xlsx"'}
         return Response(
-            imports.template_xlsx(kind),
+            self.service.template_xlsx(kind),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers=headers,
         )
@@ -98,39 +113,40 @@ class ImportView(BaseView):
     @expose("/preview", methods=["POST"])
     @has_access
     def preview(self):
-        form = UploadForm()
+        form = self._form()
         if not form.validate_on_submit():
             return self._upload_page(form), 400
         kind, content = form.kind.data, _read_upload(form.file.data)
-        result = imports.preview_import(kind, content, db.session)
+        result = self.service.preview_import(kind, content, db.session)
         token = None
         if not result.problems:
             now = time.time()
             _sweep(_import_dir(), now)
             token = secrets.token_urlsafe(32)
             _stored_file(token).write_bytes(content)
-            session[SESSION_KEY] = {"token": token, "kind": kind, "created": now,
-                                    "fingerprint": result.fingerprint}
+            session[self.session_key] = {"token": token, "kind": kind, "created": now,
+                                         "fingerprint": result.fingerprint}
         return self._preview_page(result, ConfirmForm(token=token), form.file.data.filename)
 
     @expose("/apply", methods=["POST"])
     @has_access
     def apply(self):
-        form, pending = ConfirmForm(), session.get(SESSION_KEY) or {}
-        if not form.validate_on_submit() or form.token.data != pending.get("token"):
+        form, pending = ConfirmForm(), session.get(self.session_key) or {}
+        if (not form.validate_on_submit() or form.token.data != pending.get("token")
+                or pending.get("kind") not in self.kinds):
             flash(_("This import is no longer pending; upload the file again."), "warning")
-            return redirect(url_for("ImportView.index"))
+            return redirect(url_for(f"{self.endpoint}.index"))
         path = _stored_file(pending["token"])
-        session.pop(SESSION_KEY, None)
+        session.pop(self.session_key, None)
         if time.time() - pending.get("created", 0) > IMPORT_TTL or not path.exists():
             path.unlink(missing_ok=True)
             flash(_("The uploaded file has expired; upload it again."), "warning")
-            return redirect(url_for("ImportView.index"))
+            return redirect(url_for(f"{self.endpoint}.index"))
         try:
-            result = imports.apply_import(pending["kind"], path.read_bytes(), db.session,
-                                          pending.get("fingerprint", ""))
+            result = self.service.apply_import(pending["kind"], path.read_bytes(), db.session,
+                                               pending.get("fingerprint", ""))
         except imports.ImportChangedError as exc:  # the file stays for the new confirm
-            session[SESSION_KEY] = {**pending, "fingerprint": exc.preview.fingerprint}
+            session[self.session_key] = {**pending, "fingerprint": exc.preview.fingerprint}
             flash(_("The data changed since the preview, so nothing was saved. Review the "
                     "preview below as it stands now and confirm again."), "warning")
             return self._preview_page(exc.preview, ConfirmForm(token=pending["token"]), ""), 409
@@ -140,28 +156,51 @@ class ImportView(BaseView):
             return self._preview_page(empty, ConfirmForm(), ""), 422
         path.unlink(missing_ok=True)
         flash(_("Import saved: %(created)s created, %(updated)s updated.", **result._asdict()), "success")
-        return redirect(url_for(LIST_ENDPOINTS[pending["kind"]]))
+        return redirect(url_for(self.list_endpoints[pending["kind"]]))
 
     def _upload_page(self, form):
         return self.render_template(
             "imports/upload.html",
             form=form,
-            kinds=KIND_LABELS,
-            max_rows=imports.MAX_ROWS,
-            max_mb=imports.MAX_BYTES // 1024 // 1024,
-            columns={kind: spec.columns for kind, spec in imports.KINDS.items()},
+            kinds=self.kinds,
+            max_rows=self.service.MAX_ROWS,
+            max_mb=self.service.MAX_BYTES // 1024 // 1024,
+            columns={kind: _columns(self.service.KINDS[kind]) for kind in self.kinds},
+            endpoint=self.endpoint,
+            notes=self.notes,
         )
 
     def _preview_page(self, result, confirm_form, filename: str):
         return self.render_template(
             "imports/preview.html",
             result=result,
-            kind_label=KIND_LABELS[result.kind],
+            kind_label=self.kinds[result.kind],
+            endpoint=self.endpoint,
             confirm_form=confirm_form,
             filename=os.path.basename(filename or ""),
             created=sum(1 for row in result.rows if row.action == "create"),
             updated=sum(1 for row in result.rows if row.action == "update"),
         )
+
+
+def _columns(spec):
+    return spec.columns if hasattr(spec, "columns") else spec
+
+
+class IndicatorImportView(ImportView):
+    """Existing IKU from XLSX or CSV, for the bureau (app.services.iku_import)."""
+
+    route_base = "/iku-import"
+    class_permission_name = "IndicatorImport"
+    service = iku_import
+    kinds = {iku_import.KIND: _l("IKU")}
+    list_endpoints = {iku_import.KIND: "IndicatorView.list"}
+    session_key = "iku_import_indicator"
+    notes = _l("A row names its IKU by unit code (empty: the ministry level), period and "
+               "indicator code. A new one is saved as a draft, version 1; an existing draft is "
+               "updated, an empty cell keeping the stored value; an enacted IKU is never "
+               "changed by an import (amend it on its page). Target columns are headed "
+               "\"Target 2025\" or \"2025\", one per year of the period.")
 
 
 def register(appbuilder) -> None:
@@ -173,3 +212,5 @@ def register(appbuilder) -> None:
         category="Organisation",
         category_label=_l("Organisation"),
     )
+    appbuilder.add_view(IndicatorImportView, "IKU import", label=_l("Import IKU"),
+                        icon="fa-upload", category="IKU", category_label=_l("IKU"))
