@@ -19,7 +19,8 @@ from app.services import iku as iku_service
 DATA = Path(__file__).with_suffix(".yaml")
 
 
-def _demo() -> dict:
+def demo_data() -> dict:
+    """The demo IKU as written in iku_demo.yaml (also what the tests expect to find)."""
     return yaml.safe_load(DATA.read_text(encoding="utf-8"))
 
 
@@ -28,7 +29,7 @@ def load_demo_iku() -> list[str]:
     if db.session.scalar(select(Indicator.id).limit(1)) is not None:
         return ["IKU demo sudah ada."]
     units = {unit.code: unit for unit in db.session.scalars(select(OrgUnit))}
-    demo = _demo()
+    demo = demo_data()
     (start, end), enactment = demo["period"], demo["enactment"]
     made = 0
     for row in demo["indicators"]:

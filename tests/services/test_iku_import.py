@@ -104,9 +104,9 @@ def test_every_problem_by_row_and_column_and_nothing_saved(app, db_session, demo
             row(**{"Kode Indikator": "IKU-2.7"}),  # 5: twice in the file
             row(**{"Kode Indikator": "IKU-2.8", "Nama Indikator": None, "Satuan": ""}),  # 6
             row(**{"Kode Indikator": "IKU-2.9", "Periode Akhir": 2026}),  # 7: 2027 outside
-            row(**{"Kode Indikator": "IKU-3.1", "Kode Sasaran": "SS1"}),  # 8: SS1 has 1 + 1
-            row(**{"Kode Indikator": "IKU-3.2", "Kode Sasaran": "SS1"}),  # 9: a third in SS1
-            row(**{"Kode Indikator": "IKU-3.3", "Jenis Perhitungan": "rata-rata",
+            row(**{"Kode Indikator": "IKU-2.91", "Kode Sasaran": "SS1"}),  # 8: SS1 has 1 + 1
+            row(**{"Kode Indikator": "IKU-2.92", "Kode Sasaran": "SS1"}),  # 9: a third in SS1
+            row(**{"Kode Indikator": "IKU-2.93", "Jenis Perhitungan": "rata-rata",
                    "Target 2025": "sembilan", "Periode Awal": "dua ribu"}),  # 10
         )
         preview = iku_import.preview_import("indicator", content, db_session)
@@ -129,7 +129,7 @@ def test_every_problem_by_row_and_column_and_nothing_saved(app, db_session, demo
             iku_import.apply_import("indicator", content, db_session)
         assert len(refused.value.problems) == 13
         assert db_session.query(Indicator).count() == before
-        assert _imported(db_session, "IKU-3.1") == []
+        assert _imported(db_session, "IKU-2.91") == []
     finally:
         app.config["IKU_MAX_PER_SASARAN"] = 5
 

@@ -14,6 +14,7 @@ from app.models.iku import Indicator, IndicatorStatus, IndicatorTarget
 from app.models.org import OrgUnit
 from app.services import iku_matrix
 from app.services.iku_demo import load_demo_iku
+from tests.iku_expect import enacted, enacted_units
 
 ALL_STATUSES = [status.value for status in IndicatorStatus]
 
@@ -36,13 +37,18 @@ def _codes(matrix) -> list[tuple[str | None, str, int]]:
 def test_consolidated_default_is_final_and_enacted_ministry_first_then_units(db_session, demo):
     matrix = iku_matrix.build_matrix(db_session, 2025, 2029)
     assert matrix.statuses == ("final", "ditetapkan")
-    assert _codes(matrix) == [
-        (None, "IKU-K.1", 1), (None, "IKU-K.2", 1), ("SETPRES", "IKU-1.1", 1),
-        ("SETWAPRES", "IKU-2.1", 1), ("ISTANA-BOGOR", "IKU-4.1", 1),
-    ]  # the draft IKU-1.2 and the draft amendment of IKU-4.1 are not in it
+    codes = _codes(matrix)
+    assert codes[:7] == [
+        (None, "IKU-K.1", 1), (None, "IKU-K.2", 1), (None, "IKU-K.3", 1),
+        ("SETPRES", "IKU-1.1", 1), ("SETWAPRES", "IKU-2.1", 1), ("SETWAPRES", "IKU-2.2", 1),
+        ("SETMILPRES", "IKU-3.1", 1),
+    ]
+    assert ("ISTANA-BOGOR", "IKU-4.1", 1) in codes and codes[-1] == ("SETKSP", "IKU-13.2", 1)
+    # the draft IKU-1.2 and the draft amendment of IKU-4.1 are not in it
+    assert ("SETPRES", "IKU-1.2", 1) not in codes and ("ISTANA-BOGOR", "IKU-4.1", 2) not in codes
     assert matrix.sections[0].unit_name == "Kementerian Sekretariat Negara"
     assert matrix.title == "Matriks IKU Kementerian Sekretariat Negara (konsolidasi) Periode 2025–2029"
-    assert [row.number for row in matrix.sections[0].rows] == [1, 2]
+    assert [row.number for row in matrix.sections[0].rows] == [1, 2, 3]
 
 
 def test_with_drafts_the_newest_version_replaces_the_one_it_amends(db_session, demo):
@@ -100,6 +106,11 @@ def test_a_request_that_cannot_be_answered_says_why(db_session, start, end, stat
 
 
 def test_a_unit_without_iku_gives_an_empty_section(db_session, demo):
+    db_session.query(IndicatorTarget).filter(IndicatorTarget.indicator_id.in_(
+        [i.id for i in demo.values() if i.org_unit and i.org_unit.code == "SETKSP"])).delete()
+    for item in [i for i in demo.values() if i.org_unit and i.org_unit.code == "SETKSP"]:
+        db_session.delete(item)
+    db_session.flush()
     matrix = iku_matrix.build_matrix(db_session, 2025, 2029, "SETKSP")
     assert [(s.unit_code, s.rows) for s in matrix.sections] == [("SETKSP", [])]
 
@@ -158,9 +169,9 @@ def test_lampiran_data_shape(db_session, demo):
     data = iku_matrix.lampiran_data(db_session, 2025, 2029)
     assert set(data) == {"period", "start_year", "end_year", "years", "statuses", "units",
                          "indicator_count"}
-    assert data["period"] == "2025–2029" and data["indicator_count"] == 5
+    assert data["period"] == "2025–2029" and data["indicator_count"] == len(enacted())
     assert data["statuses"] == ["Final", "Ditetapkan"]
-    assert [unit["code"] for unit in data["units"]] == ["", "SETPRES", "SETWAPRES", "ISTANA-BOGOR"]
+    assert [unit["code"] or None for unit in data["units"]] == enacted_units()
     ministry = data["units"][0]
     assert ministry["name"] == "Kementerian Sekretariat Negara" and ministry["ministry_level"]
     assert [s["code"] for s in ministry["sasaran"]] == ["SS1", "SS2"]
