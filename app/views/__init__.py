@@ -3,13 +3,14 @@
 from flask import current_app
 
 from app.api import register_apis
-from app.views import audit, calendar, cycles, display, iku, imports, org, standards, users
+from app.views import audit, calendar, cycles, display, iku, imports, org, proposals, standards, users
 
 
 def register_views(appbuilder) -> None:
     display.register_filters(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
     iku.register(appbuilder)
+    proposals.register(appbuilder)
     org.register(appbuilder)
     calendar.register(appbuilder)
     standards.register(appbuilder)
