@@ -25,7 +25,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, Optional
 
 from app.extensions import db
 from app.models.iku import Indicator
@@ -51,17 +51,21 @@ LABELS = {
 
 
 class ProposalForm(DynamicForm):
-    org_unit = SelectField(_l("Organisation unit"), coerce=int, validators=[Optional()])
-    start_year = IntegerField(_l("Period from"), validators=[InputRequired()],
+    """Only the form's own concerns are checked here (a number is a number); the choices,
+    the unit and the file are the service's rules (app.services.proposals), told in its words."""
+
+    org_unit = SelectField(_l("Organisation unit"), coerce=int, validate_choice=False,
+                           validators=[Optional()])
+    start_year = IntegerField(_l("Period from"), validators=[Optional()],
                               description=_l("First year of the period, e.g. 2025."))
-    end_year = IntegerField(_l("Period until"), validators=[InputRequired()],
+    end_year = IntegerField(_l("Period until"), validators=[Optional()],
                             description=_l("Last year of the period, e.g. 2029."))
-    reason = SelectField(_l("Reason"), validators=[DataRequired()],
+    reason = SelectField(_l("Reason"), validate_choice=False, validators=[Optional()],
                          description=_l("The reasons of the service standard (seed C.2)."))
     description = TextAreaField(_l("Description"), validators=[Optional()],
                                 description=_l("What should change, and why."))
-    indicators = SelectMultipleField(_l("IKU concerned"), coerce=int, validators=[Optional()],
-                                     widget=Select2ManyWidget())
+    indicators = SelectMultipleField(_l("IKU concerned"), coerce=int, validate_choice=False,
+                                     validators=[Optional()], widget=Select2ManyWidget())
     attachment = FileField(_l("Supporting document"), description=_l(
         "PDF, DOCX, XLSX or ODT, at most 20 MB (e.g. the unit head's memorandum)."))
 
