@@ -248,3 +248,10 @@ def test_admin_may_delete_only_a_waiting_proposal(client, login, db_session, pro
                        follow_redirects=True).get_data(as_text=True)
     assert "tetap disimpan" in page
     assert db_session.get(ChangeProposal, proposals["accepted"].id) is not None
+
+
+def test_liaison_export_holds_only_its_units_proposals_in_words(client, login, proposals):
+    login(client, "pengguna1")
+    text = client.get("/proposalview/export/csv").get_data(as_text=True)
+    assert "Alasan" in text and "Perubahan organisasi" in text and "Diajukan" in text
+    assert "Sekretariat Wakil Presiden" not in text and "organisation_change" not in text
