@@ -138,6 +138,10 @@ def test_decision_by_heads_only_and_a_rejection_needs_a_note(client, api_token, 
     done = client.post(target, json={"decision": "rejected", "note": "Belum perlu."},
                        headers=headers)
     assert done.status_code == 200 and done.get_json()["result"]["status"] == "rejected"
+    shown = client.get(f"{URL}{waiting['setwapres'].id}", headers=headers).get_json()["result"]
+    assert shown["decided_by"] == {"username": "kabag"} and shown["decision_note"] == "Belum perlu."
+    listed = client.get(URL, headers=headers).get_json()["result"]
+    assert {row["decided_by"]["username"] for row in listed} == {"kabag", None}
     again = client.post(target, json={"decision": "accepted"}, headers=api_token("karo"))
     assert again.status_code == 422 and "sudah ditolak" in again.get_json()["message"]
     admin = client.post(f"{URL}{waiting['setpres'].id}/decision", json={"decision": "accepted"},
