@@ -73,6 +73,15 @@ def _roles(user) -> set[str]:
     return {role.name for role in getattr(user, "roles", None) or []}
 
 
+def may_decide(user) -> bool:
+    return bool(_roles(user) & DECIDER_ROLES)
+
+
+def may_withdraw(user, proposal: ChangeProposal) -> bool:
+    return (ROLE_PENGGUNA in _roles(user) and proposal.status == ProposalStatus.SUBMITTED
+            and getattr(user, "org_unit_id", None) == proposal.org_unit_id)
+
+
 def _now(now: dt.datetime | None) -> dt.datetime:
     """Naive UTC, the stored form; `now` (aware) for tests."""
     moment = now or dt.datetime.now(dt.UTC)
@@ -218,8 +227,10 @@ def _locked(session: Session, proposal_id: int) -> ChangeProposal:
     return proposal
 
 
-def _check_waiting(proposal: ChangeProposal) -> None:
+def _check_waiting(session: Session, proposal: ChangeProposal) -> None:
+    """Still waiting for a decision; else the row's lock is let go and the change refused."""
     if proposal.status != ProposalStatus.SUBMITTED:
+        session.rollback()
         raise ProposalRefusedError(gettext(
             "This proposal is already %(status)s; it can no longer change.",
             status=str(STATUS_LABELS[ProposalStatus(proposal.status)]).lower()))
@@ -232,11 +243,7 @@ def withdraw_proposal(session: Session, user, proposal_id: int, *,
     if ROLE_PENGGUNA not in _roles(user) or user.org_unit_id != proposal.org_unit_id:
         session.rollback()
         raise ProposalRefusedError(gettext("Only the proposing unit's liaison may withdraw it."))
-    try:
-        _check_waiting(proposal)
-    except ProposalRefusedError:
-        session.rollback()
-        raise
+    _check_waiting(session, proposal)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.decided_at, proposal.decided_by_id = _now(now), user.id
     _commit(session)
@@ -247,7 +254,7 @@ def decide_proposal(session: Session, user, proposal_id: int, *, decision: str,
                     note: str | None = None, now: dt.datetime | None = None) -> ChangeProposal:
     """The Kepala Biro or a Kabag accepts or rejects; a rejection carries its reason."""
     note = (note or "").strip() or None
-    if not _roles(user) & DECIDER_ROLES:
+    if not may_decide(user):
         raise ProposalRefusedError(gettext(
             "Only the Kepala Biro or a Kepala Bagian may decide on a change proposal."))
     if decision not in DECISIONS:
@@ -255,11 +262,7 @@ def decide_proposal(session: Session, user, proposal_id: int, *, decision: str,
     if decision == ProposalStatus.REJECTED and not note:
         raise ProposalInvalidError("note", gettext("Say why the proposal is rejected."))
     proposal = _locked(session, proposal_id)
-    try:
-        _check_waiting(proposal)
-    except ProposalRefusedError:
-        session.rollback()
-        raise
+    _check_waiting(session, proposal)
     proposal.status, proposal.decision_note = ProposalStatus(decision), note
     proposal.decided_at, proposal.decided_by_id = _now(now), user.id
     _commit(session)
@@ -268,7 +271,7 @@ def decide_proposal(session: Session, user, proposal_id: int, *, decision: str,
 
 def link_cycle(session: Session, user, proposal_id: int, cycle_id: int | None) -> ChangeProposal:
     """Name the cycle an accepted proposal led to (None: unlink)."""
-    if not _roles(user) & DECIDER_ROLES:
+    if not may_decide(user):
         raise ProposalRefusedError(gettext(
             "Only the Kepala Biro or a Kepala Bagian may decide on a change proposal."))
     proposal = _locked(session, proposal_id)

@@ -131,13 +131,13 @@ class ProposalView(BaseModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and "pk" in kwargs:
-            item = self._scoped(kwargs["pk"])
-            waiting = item.status == ProposalStatus.SUBMITTED
-            sm = self.appbuilder.sm
-            if waiting and sm.has_access("can_decide", "ChangeProposal"):
+            # offered only to whom the service would let do it (not to an Admin, say)
+            item, user, sm = self._scoped(kwargs["pk"]), _user(), self.appbuilder.sm
+            if (item.status == ProposalStatus.SUBMITTED and service.may_decide(user)
+                    and sm.has_access("can_decide", "ChangeProposal")):
                 kwargs["decide_form"] = DecideForm(formdata=None)
-            if (waiting and sm.has_access("can_withdraw", "ChangeProposal")
-                    and getattr(_user(), "org_unit_id", None) == item.org_unit_id):
+            if service.may_withdraw(user, item) and sm.has_access("can_withdraw",
+                                                                  "ChangeProposal"):
                 kwargs["withdraw_form"] = WithdrawForm(formdata=None)
         return super().render_template(template, **kwargs)
 
