@@ -57,9 +57,16 @@ _READ = _any("can_read", "can_export")
 # The IKU registry (app/views/iku.py): the bureau keeps it, a unit reads its own and edits its
 # drafts (app.services.iku refuses a unit's change to anything past draft).
 _IKU_VIEWS = _any("Indicator", "IndicatorTarget")
-_IKU_MENUS = ("IKU", "Indicators", "Indicator targets", "IKU matrix", "Published IKU")
+_IKU_MENUS = ("IKU", "Indicators", "Indicator targets", "IKU matrix", "Published IKU",
+              "Change proposals")
+# Change proposals (app/views/proposals.py): a unit submits and may withdraw its own; bureau
+# staff record one a unit sent on paper; the Kepala Biro and the Kabag decide
+# (app.services.proposals checks who exactly).
+_PROPOSALS_BUREAU = ("ChangeProposal$", _any("can_read", "can_export", "can_add"))
+_PROPOSALS_HEADS = ("ChangeProposal$", "can_decide$")
+_PROPOSALS_UNIT = ("ChangeProposal$", _any("can_read", "can_export", "can_add", "can_withdraw"))
 _IKU_BUREAU = [(_IKU_VIEWS, _any("can_read", "can_export", "can_add", "can_edit")),
-               (_any(*_IKU_MENUS), "menu_access$"),
+               _PROPOSALS_BUREAU, (_any(*_IKU_MENUS), "menu_access$"),
                ("IndicatorImport$", "can_import$"), ("IKU import$", "menu_access$")]
 _BUREAU_VIEWS = _any(
     "OrgUnit", "OrgUnitAssignment", "Section", "Position", "Pelaksana", "Competence",
@@ -110,7 +117,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ],
     ROLE_KEPALA_BIRO: [
         *_SELF_SERVICE,
-        *_IKU_BUREAU,
+        *_IKU_BUREAU, _PROPOSALS_HEADS,
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
@@ -118,7 +125,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
-        *_IKU_BUREAU,
+        *_IKU_BUREAU, _PROPOSALS_HEADS,
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
@@ -138,6 +145,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_UNIT_VIEWS, _READ),
         ("OrgUnit$", "can_edit$"),
         (_IKU_VIEWS, _any("can_edit", "can_add")),
+        _PROPOSALS_UNIT,
         (_UNIT_MENUS, "menu_access$"),
         *_CYCLES_UNIT,
     ],

@@ -29,4 +29,5 @@ from app.models.org import (  # noqa: F401
     Section,
     SectionKind,
 )
+from app.models.proposals import ChangeProposal, ProposalStatus  # noqa: F401
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401

@@ -23,6 +23,7 @@ VERBS = {
     "start": _l("start"), "act": _l("work on"), "reassign": _l("reassign"),
     "unlock": _l("unlock"), "reset_password": _l("reset password"), "copy": _l("copy"),
     "own_profile": _l("view own profile"), "edit_own_profile": _l("edit own profile"),
+    "decide": _l("decide"), "withdraw": _l("withdraw"),
 }  # fmt: skip
 
 PERMISSION_VERBS = {
@@ -36,7 +37,7 @@ PERMISSION_VERBS = {
     "can_download": "download", "can_start": "start", "can_act": "act",
     "can_reassign": "reassign", "unlock": "unlock", "resetpasswords": "reset_password",
     "copyrole": "copy", "can_userinfo": "own_profile", "userinfoedit": "edit_own_profile",
-    "resetmypassword": "edit",
+    "resetmypassword": "edit", "can_decide": "decide", "can_withdraw": "withdraw",
 }  # fmt: skip
 
 # Views that share an entity with another (a page and its API) or have no menu entry of their

@@ -12,6 +12,7 @@ from app.views import (
     iku_matrix,
     imports,
     org,
+    proposals,
     standards,
     users,
 )
@@ -22,6 +23,7 @@ def register_views(appbuilder) -> None:
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
+    proposals.register(appbuilder)
     org.register(appbuilder)
     calendar.register(appbuilder)
     standards.register(appbuilder)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 22:50:36.686594
+Create Date: 2026-12-01 03:12:50.855551
 
 """
 from alembic import op
@@ -433,6 +433,38 @@ def upgrade():
     with op.batch_alter_table('indicator_target', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_indicator_target_indicator_id'), ['indicator_id'], unique=False)
 
+    op.create_table('change_proposal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('start_year', sa.Integer(), nullable=False),
+    sa.Column('end_year', sa.Integer(), nullable=False),
+    sa.Column('standard_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=50), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('attachment_name', sa.String(length=255), nullable=False),
+    sa.Column('attachment_path', sa.String(length=300), nullable=False),
+    sa.Column('attachment_sha256', sa.String(length=64), nullable=False),
+    sa.Column('attachment_size', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('decision_note', sa.Text(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['standard_id'], ['service_standard.id'], ),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('change_proposal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_change_proposal_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_change_proposal_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_change_proposal_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_change_proposal_submitted_at'), ['submitted_at'], unique=False)
+
     op.create_table('cycle_unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -507,6 +539,13 @@ def upgrade():
         batch_op.create_index('ix_work_item_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_work_item_unit_status', ['org_unit_id', 'status'], unique=False)
 
+    op.create_table('change_proposal_indicator',
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['change_proposal.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('proposal_id', 'indicator_id')
+    )
     op.create_table('reminder',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -567,6 +606,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reminder_cycle_id'))
 
     op.drop_table('reminder')
+    op.drop_table('change_proposal_indicator')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_unit_status')
         batch_op.drop_index('ix_work_item_status_due')
@@ -581,6 +621,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cycle_unit_cycle_id'))
 
     op.drop_table('cycle_unit')
+    with op.batch_alter_table('change_proposal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_change_proposal_submitted_at'))
+        batch_op.drop_index(batch_op.f('ix_change_proposal_status'))
+        batch_op.drop_index(batch_op.f('ix_change_proposal_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_change_proposal_cycle_id'))
+
+    op.drop_table('change_proposal')
     with op.batch_alter_table('indicator_target', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_target_indicator_id'))
 
