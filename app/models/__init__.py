@@ -30,3 +30,4 @@ from app.models.org import (  # noqa: F401
     SectionKind,
 )
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401
+from app.models.submissions import FinalSubmission  # noqa: F401

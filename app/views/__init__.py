@@ -3,14 +3,30 @@
 from flask import current_app
 
 from app.api import register_apis
-from app.views import audit, calendar, cycles, display, iku, imports, org, standards, users
+from app.views import (
+    audit,
+    calendar,
+    cycles,
+    display,
+    iku,
+    imports,
+    liaisons,
+    org,
+    portal,
+    standards,
+    submissions,
+    users,
+)
 
 
 def register_views(appbuilder) -> None:
     display.register_filters(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
+    submissions.register(appbuilder)
+    portal.register(current_app)
     iku.register(appbuilder)
     org.register(appbuilder)
+    liaisons.register(appbuilder)
     calendar.register(appbuilder)
     standards.register(appbuilder)
     users.register(appbuilder)
