@@ -79,8 +79,15 @@ _BUREAU_MENUS = _any(
     "Office hours", "Holidays",
 )
 _UNIT_VIEWS = _any("OrgUnit", "OrgUnitAssignment", "ServiceStandard", "Indicator", "IndicatorTarget")
+# The unit portal: a unit's final draft (app/views/submissions.py), which the unit sends and
+# the serving Bagian may record on its behalf (the engine decides who exactly); the units
+# without a liaison (app/views/liaisons.py), which the Kepala Biro and the Kabag fill.
+_SUBMISSIONS = [("FinalSubmission$", _any("can_read", "can_export", "can_add")),
+                ("Final submissions$", "menu_access$")]
+_LIAISONS = [("UnitLiaison$", _any("can_read", "can_assign")),
+             ("Units without liaison$", "menu_access$")]
 _UNIT_MENUS = _any(
-    *_IKU_MENUS,
+    *_IKU_MENUS, "Cycles", "Cycle list",
     "Organisation", "Units", "Assignment history", "Standards", "Standard versions", "Published standard",
 )
 
@@ -121,7 +128,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
-        *_CYCLES_HEADS,
+        *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -129,16 +136,17 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
-        *_CYCLES_HEADS,
+        *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
-        *_CYCLES_KASUBBAG,
+        *_CYCLES_KASUBBAG, *_SUBMISSIONS,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
+        *_SUBMISSIONS,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -148,6 +156,8 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         _PROPOSALS_UNIT,
         (_UNIT_MENUS, "menu_access$"),
         *_CYCLES_UNIT,
+        ("Cycle$", _READ),  # the cycles its unit takes part in (scope: units.org_unit)
+        *_SUBMISSIONS,
     ],
 }
 

@@ -1,6 +1,6 @@
 """REST APIs (FAB ModelRestApi, JWT or session auth), one module per domain."""
 
-from app.api import cycles, iku, org, proposals
+from app.api import cycles, iku, org, proposals, submissions
 
 
 def register_apis(appbuilder) -> None:
@@ -8,3 +8,4 @@ def register_apis(appbuilder) -> None:
     cycles.register(appbuilder)
     iku.register(appbuilder)
     proposals.register(appbuilder)
+    submissions.register(appbuilder)

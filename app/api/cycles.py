@@ -71,6 +71,7 @@ class EngineApi(BaseModelApi):
 class CycleApi(EngineApi):
     datamodel = SQLAInterface(Cycle)
     resource_name = "cycle"
+    scope_column = "units.org_unit"  # a liaison reads the cycles its unit takes part in
     include_route_methods = {"get", "get_list", "info", "post", "cancel"}
     method_permission_name = {**METHOD_PERMISSIONS, "post": "start", "cancel": "start"}
     list_columns = show_columns = CYCLE_COLUMNS

@@ -31,3 +31,4 @@ from app.models.org import (  # noqa: F401
 )
 from app.models.proposals import ChangeProposal, ProposalStatus  # noqa: F401
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401
+from app.models.submissions import FinalSubmission  # noqa: F401

@@ -50,7 +50,9 @@ def sync_roles() -> list[str]:
     return list(ROLE_SPEC)
 
 
-def create_user(username, first_name, last_name, email, role_names, password, **links):
+def create_user(username, first_name, last_name, email, role_names, password, *,
+                commit: bool = True, **links):
+    """`commit=False`: the caller commits, with what else it changes in the same transaction."""
     validate_password(password)
     sm = _sm()
     roles = []
@@ -61,12 +63,14 @@ def create_user(username, first_name, last_name, email, role_names, password, **
         roles.append(role)
     if sm.find_user(username=username) or sm.find_user(email=email):
         raise UserCreateError(f"Pengguna {username} atau email {email} sudah ada.")
-    user = sm.add_user(username, first_name, last_name, email, roles, password=password)
+    user = sm.add_user(username, first_name, last_name, email, roles, password=password,
+                       commit=commit)
     if not user:
         raise UserCreateError(f"Pengguna {username} tidak dapat dibuat.")
     for key, value in links.items():
         setattr(user, key, value)
-    sm.session.commit()
+    if commit:
+        sm.session.commit()
     return user
 
 

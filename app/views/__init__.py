@@ -11,9 +11,12 @@ from app.views import (
     iku,
     iku_matrix,
     imports,
+    liaisons,
     org,
+    portal,
     proposals,
     standards,
+    submissions,
     users,
 )
 
@@ -21,10 +24,13 @@ from app.views import (
 def register_views(appbuilder) -> None:
     display.register_filters(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
+    submissions.register(appbuilder)
+    portal.register(current_app)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)
     org.register(appbuilder)
+    liaisons.register(appbuilder)
     calendar.register(appbuilder)
     standards.register(appbuilder)
     users.register(appbuilder)

@@ -38,7 +38,7 @@ RECORD_LABELS = {
     "org_unit_assignment": _l("Section assignment"), "section": _l("Section"),
     "position": _l("Position"), "pelaksana": _l("Pelaksana"), "competence": _l("Competence"),
     "competence_record": _l("Competence assessment"), "work_item": _l("Cycle item"),
-    "AuditLog": _l("Audit trail"),
+    "AuditLog": _l("Audit trail"), "final_submission": _l("Final submission"),
 }  # fmt: skip
 # References that mean the same in every record, whatever a page calls them locally.
 FIELD_LABELS = {

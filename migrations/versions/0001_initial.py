@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 03:12:50.855551
+Create Date: 2026-12-01 04:04:14.965773
 
 """
 from alembic import op
@@ -546,6 +546,34 @@ def upgrade():
     sa.ForeignKeyConstraint(['proposal_id'], ['change_proposal.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('proposal_id', 'indicator_id')
     )
+    op.create_table('final_submission',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.Column('approver_name', sa.String(length=200), nullable=False),
+    sa.Column('approver_position', sa.String(length=200), nullable=False),
+    sa.Column('approved_on', sa.Date(), nullable=False),
+    sa.Column('memo_name', sa.String(length=255), nullable=False),
+    sa.Column('memo_path', sa.String(length=300), nullable=False),
+    sa.Column('memo_sha256', sa.String(length=64), nullable=False),
+    sa.Column('memo_size', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=True),
+    sa.Column('late', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'org_unit_id', name='uq_final_submission_unit')
+    )
+    with op.batch_alter_table('final_submission', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_final_submission_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_final_submission_org_unit_id'), ['org_unit_id'], unique=False)
+
     op.create_table('reminder',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -606,6 +634,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reminder_cycle_id'))
 
     op.drop_table('reminder')
+    with op.batch_alter_table('final_submission', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_final_submission_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_final_submission_cycle_id'))
+
+    op.drop_table('final_submission')
     op.drop_table('change_proposal_indicator')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_unit_status')

@@ -5,6 +5,7 @@ import pytest
 from app.models.iku import Indicator
 from app.models.org import OrgUnit
 from app.services.iku_demo import load_demo_iku
+from tests.views.test_cycles_support import at_step4_fixture, team_fixture  # noqa: F401
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_target_for_an_unknown_indicator_is_422(client, api_token):
     assert response.status_code == 422
 
 
-def test_liaison_cannot_add_a_target_to_another_units_iku(client, api_token, db_session, demo):
+def test_liaison_cannot_add_a_target_to_another_units_iku(client, api_token, db_session, demo, at_step4):
     other = demo["IKU-2.1v1"]  # SETWAPRES, enacted; a draft of its own is the same
     other.status = "draft"
     db_session.commit()

@@ -116,6 +116,16 @@ def finish(session, team, cycle_id, prefix, at=None):
                                  schedule=SCHEDULE)
 
 
+@pytest.fixture(name="at_step4")
+def at_step4_fixture(team, db_session):
+    """A cycle whose steps 1-3 are done: the drafting (step 4) is open, so the units may
+    change their draft IKU (app.services.portal.editing_window)."""
+    cycle = start_cycle(db_session, team)
+    for step in ("s01", "s02", "s03"):
+        finish(db_session, team, cycle.id, step)
+    return cycle
+
+
 @pytest.fixture(name="at_step6")
 def at_step6_fixture(team, db_session):
     """A cycle whose steps 1-5 are done: the units' step-6 shares are open."""

@@ -6,6 +6,7 @@ from app.models.iku import Indicator, IndicatorTarget
 from app.models.org import OrgUnit
 from app.services.iku_demo import load_demo_iku
 from tests.conftest import ROLE_USERS
+from tests.views.test_cycles_support import at_step4_fixture, team_fixture  # noqa: F401
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ def test_liaison_cannot_edit_its_iku_once_past_draft(client, login, db_session, 
     assert db_session.get(Indicator, draft.id).name.startswith("Persentase rekomendasi")
 
 
-def test_liaison_adds_to_its_own_unit_and_edits_its_draft(client, login, db_session, demo):
+def test_liaison_adds_to_its_own_unit_and_edits_its_draft(client, login, db_session, demo, at_step4):
     login(client, "pengguna1")
     client.post("/indicatorview/add", data=_form(
         db_session, org_unit=_unit(db_session, "SETWAPRES").id))

@@ -31,7 +31,7 @@ EXPECTED = {
 }
 ABSENT = {
     "Kepala Subbagian": ["mulai"], "Staf": ["alihkan", "mulai"], "Auditor": ["tambah", "hapus"],
-    "Pengguna": ["Bagian:", "Siklus:", "Dasbor SLA"],
+    "Pengguna": ["Bagian:", "Dasbor SLA", "Unit tanpa penghubung"],
 }
 RAW = re.compile(r"can_|menu_access|\$|\||\.\*|\\|\[|\]|\bOrgUnit\b|\bWorkItem\b|ModelView")
 

@@ -98,9 +98,10 @@ class ChoiceSearchMixin:
 
 
 class CycleView(ChoiceSearchMixin, BaseModelView):
-    """Bureau-wide: a cycle is the Biro's; a liaison sees its own unit's share in its tasks."""
+    """Bureau-wide; a liaison lists the cycles its unit takes part in."""
 
     datamodel = SQLAInterface(Cycle)
+    scope_column = "units.org_unit"
     base_permissions = ["can_read", "can_export"]
     list_template = "cycles/cycle_list.html"
     list_title = _l("Cycles")

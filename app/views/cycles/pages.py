@@ -17,7 +17,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.cycles import CycleStatus
 from app.models.org import OrgUnit
-from app.services import cycles
+from app.security import current_scope_unit_id
+from app.services import cycles, portal
 from app.services import standards as standards_service
 from app.services.cycles.errors import CycleError, CycleNotFoundError
 from app.views.cycles import format as fmt
@@ -35,16 +36,25 @@ class CyclePageView(BaseView):
     @has_access
     def overview(self, cycle_id: int):
         now = dt.datetime.now(dt.UTC)
+        unit_id = current_scope_unit_id()
+        if unit_id is not None and not portal.takes_part(db.session, cycle_id, unit_id):
+            abort(404)  # a unit reads the cycles it takes part in, no other
         try:
             view = cycles.cycle_overview(db.session, cycle_id, now)
         except CycleNotFoundError:
             abort(404)
-        can_cancel = (view.status == CycleStatus.ACTIVE
+        unit = None
+        if unit_id is not None:  # read-only, its own share highlighted, other units' hidden
+            unit = {"own": portal.own_items(db.session, cycle_id, unit_id),
+                    "standing": portal.unit_standing(db.session, cycle_id, unit_id, now)}
+            view = portal.unit_overview(view, portal.hidden_items(db.session, cycle_id, unit_id),
+                                        db.session.get(OrgUnit, unit_id).name)
+        can_cancel = (unit is None and view.status == CycleStatus.ACTIVE
                       and self.appbuilder.sm.has_access("can_start", "Cycle"))
         return self.render_template(
             "cycles/cycle.html", cycle=view, timeline=fmt.timeline(view, now),
             cancel_form=CancelCycleForm(formdata=None) if can_cancel else None,
-            title=f"{view.code} – {view.title}",
+            unit=unit, title=f"{view.code} – {view.title}",
         )
 
     @expose("/start", methods=["GET", "POST"])
