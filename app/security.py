@@ -98,6 +98,15 @@ _CYCLES_HEADS = [
     ("SLA board$", "menu_access$"),
 ]
 
+# Discussion of step 5 (app/views/discussions, app/api/discussions.py): every bureau role and a
+# liaison read (a liaison in its scope); the heads define the groups; every bureau role may
+# record a session, and the service lets only the group's lead and members (and the heads) do it.
+_DISCUSSION_VIEWS = _any("DiscussionGroup", "DiscussionSession", "DiscussionDecision")
+_DISCUSSION_MENUS = _any("Discussion groups", "Discussion sessions", "Discussion decisions")
+_DISCUSSION_READ = [(_DISCUSSION_VIEWS, _READ), (_DISCUSSION_MENUS, "menu_access$")]
+_DISCUSSION_STAFF = [*_DISCUSSION_READ, ("DiscussionSession$", "can_record$")]
+_DISCUSSION_HEADS = [*_DISCUSSION_STAFF, ("DiscussionGroup$", "can_define$")]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -114,6 +123,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS,
+        *_DISCUSSION_HEADS,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -122,15 +132,18 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS,
+        *_DISCUSSION_HEADS,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG,
+        *_DISCUSSION_STAFF,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
+        *_DISCUSSION_STAFF,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -139,6 +152,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_IKU_VIEWS, _any("can_edit", "can_add")),
         (_UNIT_MENUS, "menu_access$"),
         *_CYCLES_UNIT,
+        *_DISCUSSION_READ,
     ],
 }
 
