@@ -211,9 +211,10 @@ def record_decisions(session: Session, user, session_id: int, decisions: list[tu
             continue
         indicator = session.get(Indicator, indicator_id) if indicator_id else None
         if indicator is None or indicator.org_unit_id not in units:
+            what = f"IKU {indicator.code}" if indicator else "IKU ini"
             raise DiscussionRecordInvalidError(
-                f"IKU {indicator.code if indicator else ''} bukan milik satuan organisasi "
-                f"{rec.group.name}; keputusannya tidak dapat dicatat di sini.".replace("  ", " "))
+                f"{what} bukan milik satuan organisasi {rec.group.name}; keputusannya tidak "
+                "dapat dicatat di sini.")
         if decision not in set(DecisionKind):
             raise DiscussionRecordInvalidError(
                 f"Keputusan untuk IKU {indicator.code} tidak dikenal: pilih tetap, diubah atau "
