@@ -113,6 +113,15 @@ _CYCLES_HEADS = [
     ("SLA board$", "menu_access$"),
 ]
 
+# Discussion of step 5 (app/views/discussions, app/api/discussions.py): every bureau role and a
+# liaison read (a liaison in its scope); the heads define the groups; every bureau role may
+# record a session, and the service lets only the group's lead and members (and the heads) do it.
+_DISCUSSION_VIEWS = _any("DiscussionGroup", "DiscussionSession", "DiscussionDecision")
+_DISCUSSION_MENUS = _any("Discussion groups", "Discussion sessions", "Discussion decisions")
+_DISCUSSION_READ = [(_DISCUSSION_VIEWS, _READ), (_DISCUSSION_MENUS, "menu_access$")]
+_DISCUSSION_STAFF = [*_DISCUSSION_READ, ("DiscussionSession$", "can_record$")]
+_DISCUSSION_HEADS = [*_DISCUSSION_STAFF, ("DiscussionGroup$", "can_define$")]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -128,7 +137,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
-        *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS,
+        *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -136,17 +145,17 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_BUREAU_VIEWS, _READ),
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
-        *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS,
+        *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
-        *_CYCLES_KASUBBAG, *_SUBMISSIONS,
+        *_CYCLES_KASUBBAG, *_SUBMISSIONS, *_DISCUSSION_STAFF,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
-        *_SUBMISSIONS,
+        *_SUBMISSIONS, *_DISCUSSION_STAFF,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -157,7 +166,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_UNIT_MENUS, "menu_access$"),
         *_CYCLES_UNIT,
         ("Cycle$", _READ),  # the cycles its unit takes part in (scope: units.org_unit)
-        *_SUBMISSIONS,
+        *_SUBMISSIONS, *_DISCUSSION_READ,
     ],
 }
 

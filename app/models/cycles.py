@@ -107,6 +107,10 @@ class WorkItemKind(StrEnum):
     SESSION = "session"  # one repetition of a step printed "2 kali @ 2 hari"
     BAGIAN = "bagian"  # the share of one serving Bagian when both serve the units concerned
     UNIT = "unit"  # the share of one unit concerned (a step done by the units themselves)
+    # the share of one discussion group (app.models.discussions), added under the discussing
+    # sub-step when the groups are defined: not a SESSION (a repetition of a whole step, named
+    # "sesi n") but, like BAGIAN and UNIT, a share done side by side by its own people
+    GROUP = "group"
 
 
 class WorkItemStatus(StrEnum):
@@ -239,6 +243,8 @@ class WorkEventAction(StrEnum):
     CYCLE_START = "cycle_start"
     CYCLE_COMPLETE = "cycle_complete"
     CYCLE_CANCEL = "cycle_cancel"
+    GROUPS = "groups"  # discussion groups defined or changed (app.services.discussions)
+    DISCUSSION = "discussion"  # a group's session recorded: attendance, minutes, decisions
 
 
 class WorkEvent(Model):

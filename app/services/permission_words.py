@@ -21,8 +21,8 @@ VERBS = {
     "view": _l("view"), "add": _l("add"), "edit": _l("edit"), "delete": _l("delete"),
     "export": _l("export"), "import": _l("import"), "download": _l("download"),
     "start": _l("start"), "act": _l("work on"), "reassign": _l("reassign"),
-    "assign": _l("assign"), "unlock": _l("unlock"), "reset_password": _l("reset password"),
-    "copy": _l("copy"),
+    "assign": _l("assign"), "define": _l("define groups"), "record": _l("record"),
+    "unlock": _l("unlock"), "reset_password": _l("reset password"), "copy": _l("copy"),
     "own_profile": _l("view own profile"), "edit_own_profile": _l("edit own profile"),
     "decide": _l("decide"), "withdraw": _l("withdraw"),
 }  # fmt: skip
@@ -36,8 +36,8 @@ PERMISSION_VERBS = {
     "can_update_role_users": "edit", "can_update_role_groups": "edit",
     "can_delete": "delete", "can_export": "export", "can_import": "import",
     "can_download": "download", "can_start": "start", "can_act": "act",
-    "can_reassign": "reassign", "can_assign": "assign", "unlock": "unlock",
-    "resetpasswords": "reset_password",
+    "can_reassign": "reassign", "can_assign": "assign", "can_define": "define",
+    "can_record": "record", "unlock": "unlock", "resetpasswords": "reset_password",
     "copyrole": "copy", "can_userinfo": "own_profile", "userinfoedit": "edit_own_profile",
     "resetmypassword": "edit", "can_decide": "decide", "can_withdraw": "withdraw",
 }  # fmt: skip

@@ -7,6 +7,7 @@ from app.views import (
     audit,
     calendar,
     cycles,
+    discussions,
     display,
     iku,
     iku_matrix,
@@ -26,6 +27,7 @@ def register_views(appbuilder) -> None:
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
     submissions.register(appbuilder)
     portal.register(current_app)
+    discussions.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

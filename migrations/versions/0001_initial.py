@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 04:04:14.965773
+Create Date: 2026-12-01 04:07:20.419736
 
 """
 from alembic import op
@@ -479,6 +479,22 @@ def upgrade():
     with op.batch_alter_table('cycle_unit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cycle_unit_cycle_id'), ['cycle_id'], unique=False)
 
+    op.create_table('discussion_group',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('lead_user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['lead_user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'name', name='uq_discussion_group_name'),
+    sa.UniqueConstraint('cycle_id', 'number', name='uq_discussion_group_number')
+    )
+    with op.batch_alter_table('discussion_group', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discussion_group_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discussion_group_lead_user_id'), ['lead_user_id'], unique=False)
+
     op.create_table('work_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -546,6 +562,52 @@ def upgrade():
     sa.ForeignKeyConstraint(['proposal_id'], ['change_proposal.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('proposal_id', 'indicator_id')
     )
+    op.create_table('discussion_group_member',
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['discussion_group.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('group_id', 'user_id')
+    )
+    op.create_table('discussion_group_unit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['discussion_group.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'org_unit_id', name='uq_discussion_group_unit')
+    )
+    with op.batch_alter_table('discussion_group_unit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discussion_group_unit_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discussion_group_unit_org_unit_id'), ['org_unit_id'], unique=False)
+
+    op.create_table('discussion_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('scheduled_at', sa.DateTime(), nullable=True),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('minutes', sa.Text(), nullable=True),
+    sa.Column('minutes_file_name', sa.String(length=255), nullable=True),
+    sa.Column('minutes_file_path', sa.String(length=300), nullable=True),
+    sa.Column('minutes_file_sha256', sa.String(length=64), nullable=True),
+    sa.Column('minutes_file_size', sa.Integer(), nullable=True),
+    sa.Column('minutes_recorded_at', sa.DateTime(), nullable=True),
+    sa.Column('minutes_by_id', sa.Integer(), nullable=True),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['group_id'], ['discussion_group.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['minutes_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('group_id', 'number', name='uq_discussion_session')
+    )
+    with op.batch_alter_table('discussion_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discussion_session_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discussion_session_work_item_id'), ['work_item_id'], unique=False)
+
     op.create_table('final_submission',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -617,11 +679,54 @@ def upgrade():
         batch_op.create_index('ix_work_event_time', ['occurred_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_event_user_id'), ['user_id'], unique=False)
 
+    op.create_table('discussion_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.String(length=200), nullable=True),
+    sa.Column('present', sa.Boolean(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('org_unit_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['session_id'], ['discussion_session.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('discussion_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discussion_attendance_session_id'), ['session_id'], unique=False)
+
+    op.create_table('discussion_decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=False),
+    sa.Column('change', sa.Text(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['session_id'], ['discussion_session.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('session_id', 'indicator_id', name='uq_discussion_decision')
+    )
+    with op.batch_alter_table('discussion_decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discussion_decision_indicator_id'), ['indicator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discussion_decision_session_id'), ['session_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('discussion_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discussion_decision_session_id'))
+        batch_op.drop_index(batch_op.f('ix_discussion_decision_indicator_id'))
+
+    op.drop_table('discussion_decision')
+    with op.batch_alter_table('discussion_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discussion_attendance_session_id'))
+
+    op.drop_table('discussion_attendance')
     with op.batch_alter_table('work_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_work_event_user_id'))
         batch_op.drop_index('ix_work_event_time')
@@ -639,6 +744,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_final_submission_cycle_id'))
 
     op.drop_table('final_submission')
+    with op.batch_alter_table('discussion_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discussion_session_work_item_id'))
+        batch_op.drop_index(batch_op.f('ix_discussion_session_group_id'))
+
+    op.drop_table('discussion_session')
+    with op.batch_alter_table('discussion_group_unit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discussion_group_unit_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_discussion_group_unit_group_id'))
+
+    op.drop_table('discussion_group_unit')
+    op.drop_table('discussion_group_member')
     op.drop_table('change_proposal_indicator')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_unit_status')
@@ -650,6 +766,11 @@ def downgrade():
         batch_op.drop_index('ix_work_item_assignee_status')
 
     op.drop_table('work_item')
+    with op.batch_alter_table('discussion_group', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discussion_group_lead_user_id'))
+        batch_op.drop_index(batch_op.f('ix_discussion_group_cycle_id'))
+
+    op.drop_table('discussion_group')
     with op.batch_alter_table('cycle_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cycle_unit_cycle_id'))
 

@@ -172,6 +172,7 @@ def complete_item(session: Session, user, item_id: int, *, note: str | None = No
     act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(*OPEN)
     on_behalf = act.acting_as()
+    rules.check_completion(session, act.item)
     stored = None
     if attachment is not None:
         stored = rules.store_attachment(attachment, attachments_dir or default_attachments_dir())

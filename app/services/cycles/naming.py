@@ -4,7 +4,8 @@ A step's number is its sequence in the procedure (1-15 for IKU), with the printe
 it where the standard prints another: the seed's labels repeat (…8, 7, 8, 9…), so "langkah 8"
 alone is ambiguous, "Langkah 10 (8)" is not. An item below a step adds the printed labels of
 its sub-steps (and "sesi n" of a repeated step); a Bagian's or a unit's share adds whose share
-it is: "Langkah 2 a 7) — Bagian AK I", "Langkah 6 — Sekretariat Militer Presiden".
+it is: "Langkah 2 a 7) — Bagian AK I", "Langkah 6 — Sekretariat Militer Presiden",
+"Langkah 5 sesi 1 b — Kelompok 1" (a discussion group's share, app.services.discussions).
 
 Pure: works on WorkItem rows or any rows with the same attributes (id, parent_id, cycle_id,
 position, label, kind, actor_name, code), so a page names its items from columns it already loads,
@@ -73,7 +74,7 @@ def _own(row) -> tuple[Label | None, str | None]:
         return (True, row.label), None
     if row.kind == WorkItemKind.BAGIAN:
         return None, f"{BAGIAN_WORD} {row.label}"
-    if row.kind == WorkItemKind.UNIT:
+    if row.kind in (WorkItemKind.UNIT, WorkItemKind.GROUP):  # whose share: a unit, a group
         return None, row.actor_name or row.label
     return (False, row.label), None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,9 +55,10 @@ def describe(item: WorkItem, tree: Tree | None = None) -> str:
         return Family(tree.items).name(item.id, word="langkah")
     word = "langkah" if item.kind == WorkItemKind.STEP else {
         WorkItemKind.SESSION: "sesi", WorkItemKind.UNIT: "bagian unit",
-        WorkItemKind.BAGIAN: "bagian",
+        WorkItemKind.BAGIAN: "bagian", WorkItemKind.GROUP: "bagian",
     }.get(item.kind, "sub-langkah")
-    return f"{word} {item.actor_name if item.kind == WorkItemKind.UNIT else item.label}"
+    shares = (WorkItemKind.UNIT, WorkItemKind.GROUP)
+    return f"{word} {item.actor_name if item.kind in shares else item.label}"
 
 
 def _cap(text: str) -> str:
@@ -120,6 +122,22 @@ def check_state(tree: Tree, item: WorkItem, allowed: tuple[str, ...], done_by: s
     raise WorkItemStateError(
         f"{_cap(describe(item, tree))} {STATE_WORDS[WorkItemStatus(item.status)]}."
     )
+
+
+# What other domains require before an item of theirs may be completed, so that the engine
+# stays free of them: each check takes (session, item) and raises a CycleError in words
+# (app.services.discussions: a discussion group's session needs its minutes first).
+COMPLETION_CHECKS: list[Callable] = []
+
+
+def register_completion_check(check: Callable) -> None:
+    if check not in COMPLETION_CHECKS:
+        COMPLETION_CHECKS.append(check)
+
+
+def check_completion(session, item: WorkItem) -> None:
+    for check in COMPLETION_CHECKS:
+        check(session, item)
 
 
 def check_reason(reason: str | None, what: str) -> str:

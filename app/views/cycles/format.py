@@ -56,11 +56,13 @@ ACTION_LABELS = {
     WorkEventAction.CYCLE_START: _l("Cycle started"),
     WorkEventAction.CYCLE_COMPLETE: _l("Cycle completed"),
     WorkEventAction.CYCLE_CANCEL: _l("Cycle cancelled"),
+    WorkEventAction.GROUPS: _l("Discussion groups set"),
+    WorkEventAction.DISCUSSION: _l("Discussion recorded"),
 }  # fmt: skip
 KIND_LABELS = {
     WorkItemKind.STEP: _l("Step"), WorkItemKind.SUBSTEP: _l("Sub-step"),
     WorkItemKind.SESSION: _l("Session"), WorkItemKind.BAGIAN: _l("Bagian share"),
-    WorkItemKind.UNIT: _l("Unit share"),
+    WorkItemKind.UNIT: _l("Unit share"), WorkItemKind.GROUP: _l("Group share"),
 }  # fmt: skip
 REMINDER_LABELS = {ReminderKind.AT_RISK: _l("At risk"), ReminderKind.OVERDUE: _l("Overdue")}
 STEP_WORD = _l("Step")
