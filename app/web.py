@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from flask import Flask, current_app, jsonify, render_template, request, session
 from flask_appbuilder.api import BaseApi
-from flask_babel import gettext
+from flask_babel import get_translations, gettext
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -90,6 +90,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_refused)
     app.after_request(_keep_redirects_on_site)
     app.before_request(_refuse_nul_bytes)  # after FAB's: a refusal page needs g.user
+    app.before_request(_wtforms_in_our_catalog)
     app.after_request(_no_store_when_authenticated)
 
 
@@ -192,6 +193,14 @@ def _has_nul(value) -> bool:
     if isinstance(value, list):
         return any(_has_nul(item) for item in value)
     return False
+
+
+def _wtforms_in_our_catalog() -> None:
+    """WTForms ships no Indonesian catalog, so Flask-WTF showed its messages ("This field is
+    required.") in English. Flask-WTF takes the translations a request already carries
+    (request.wtforms_translations) before loading WTForms' own; ours hold WTForms' strings
+    (`make i18n` extracts them), so every form, FAB's and ours, speaks the user's language."""
+    request.wtforms_translations = get_translations()
 
 
 def _refuse_nul_bytes():

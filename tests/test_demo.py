@@ -78,6 +78,24 @@ def test_the_demo_cycle_stands_in_the_discussion_step(demo_db):
     assert unit_parts[0] == (13, 13), "each unit's step-6 part is its liaison's"
     late = _rows(conn, "SELECT count(*) FROM work_item WHERE depth = 0 AND completed_at > due_at")
     assert late[0][0] == 1, "one late step, so the SLA board has something to show"
+    groups = _rows(conn, "SELECT g.name, a.username, count(u.id) FROM discussion_group g "
+                         "JOIN ab_user a ON a.id = g.lead_user_id "
+                         "JOIN discussion_group_unit u ON u.group_id = g.id "
+                         "GROUP BY g.name, a.username ORDER BY g.name")
+    assert groups == [("Kelompok I (Bagian AK I)", "kasubbag1", 7),
+                      ("Kelompok II (Bagian AK II)", "kasubbag2", 6)]
+    ready = _rows(conn, "SELECT a.username FROM work_item w JOIN ab_user a "
+                        "ON a.id = w.assignee_user_id WHERE w.kind = 'group' "
+                        "AND w.status = 'ready' ORDER BY a.username")
+    assert [r[0] for r in ready] == ["kasubbag1", "kasubbag2"], "each group's session 1 is open"
+
+
+def test_one_unit_waits_for_a_decision_on_its_change_proposal(demo_db):
+    conn, output, _ = demo_db
+    assert "Usulan perubahan IKU demo: Sekretariat Kementerian" in output
+    rows = _rows(conn, "SELECT u.code, p.status, p.reason FROM change_proposal p "
+                       "JOIN org_unit u ON u.id = p.org_unit_id")
+    assert rows == [("SETKEMEN", "submitted", "organisation_change")]
 
 
 def test_demo_is_idempotent(demo_db):

@@ -60,6 +60,19 @@ def _open_leaves(cycle_id: int, steps: tuple[str, ...]) -> list[WorkItem]:
     ).order_by(WorkItem.position)))
 
 
+def _minutes(item: WorkItem, lead: IkuUser, at: dt.datetime, schedule) -> None:
+    """A discussion group's item is done only with its session's minutes: record them."""
+    from app.models.discussions import DiscussionSession
+    from app.services import discussions
+
+    found = db.session.scalar(select(DiscussionSession).where(
+        DiscussionSession.work_item_id == item.id))
+    if found is not None and not found.minutes:
+        discussions.record_minutes(
+            db.session, lead, found.id, now=at, schedule=schedule,
+            text="Pembahasan draf IKU setiap unit kelompok; seluruh IKU dibahas dan disepakati.")
+
+
 def _leaves_left(cycle_id: int, step_code: str) -> int:
     return len(db.session.scalars(select(WorkItem.id).where(
         WorkItem.cycle_id == cycle_id, WorkItem.step_code == step_code,
@@ -92,10 +105,50 @@ def work_steps(cycle: Cycle, steps: tuple[str, ...], last: dt.datetime, now: dt.
             break
         leaf = leaves[0]
         left = _leaves_left(cycle.id, leaf.step_code)
-        last = min(_done_at(leaf, left, last, schedule), now - dt.timedelta(minutes=30))
-        cycles.complete_item(db.session, _actor(leaf, users, cycle.lead_section), leaf.id,
-                             note="Selesai (data demo).", now=last, schedule=schedule)
+        last = max(min(_done_at(leaf, left, last, schedule), now - dt.timedelta(minutes=1)),
+                   last + dt.timedelta(seconds=1))
+        actor = _actor(leaf, users, cycle.lead_section)
+        _minutes(leaf, actor, last, schedule)
+        cycles.complete_item(db.session, actor, leaf.id, note="Selesai (data demo).", now=last,
+                             schedule=schedule)
     return last
+
+
+def _discussion_groups(cycle: Cycle, users: dict[str, IkuUser], at: dt.datetime,
+                       schedule) -> None:
+    """Step 5a as the Kabag do it: one discussion group per Bagian with the units it serves,
+    led by its Kasubbag with its staff; session 1 scheduled for the next working morning."""
+    from app.models.discussions import DiscussionSession
+    from app.services import discussions
+
+    by_section: dict[str, list[int]] = {}
+    for link in cycle.units:
+        by_section.setdefault(link.section.code if link.section else "AK1", []).append(
+            link.org_unit_id)
+    plan = [("AK1", "Kelompok I (Bagian AK I)", "kabag1", "kasubbag1", "staf1"),
+            ("AK2", "Kelompok II (Bagian AK II)", "kabag2", "kasubbag2", "staf2")]
+    day = at.astimezone(schedule.zone).date() + dt.timedelta(days=1)
+    while not is_working_day(day, schedule):
+        day += dt.timedelta(days=1)
+    for hour, (section, name, kabag, lead, member) in zip((9, 13), plan, strict=True):
+        if not by_section.get(section):
+            continue
+        group = discussions.save_group(
+            db.session, users[kabag], cycle.id, name=name, unit_ids=by_section[section],
+            lead_id=users[lead].id, member_ids=[users[member].id], now=at, schedule=schedule)
+        first = db.session.scalar(select(DiscussionSession).where(
+            DiscussionSession.group_id == group.id).order_by(DiscussionSession.number))
+        if first is not None:
+            discussions.schedule_session(
+                db.session, users[lead], first.id, place="Ruang Rapat Biro OTLAK, Lantai 2",
+                scheduled_at=dt.datetime.combine(day, dt.time(hour), tzinfo=schedule.zone),
+                now=at)
+    assigning = db.session.scalars(select(WorkItem).where(
+        WorkItem.cycle_id == cycle.id, WorkItem.code.like("s05#1.a%"), WorkItem.is_leaf.is_(True),
+        WorkItem.status.in_((WorkItemStatus.READY, WorkItemStatus.IN_PROGRESS)))).all()
+    for item in assigning:  # 5a done: the groups' discussions are handed over
+        cycles.complete_item(db.session, _actor(item, users, cycle.lead_section), item.id,
+                             note="Kelompok pembahasan ditetapkan.", now=at, schedule=schedule)
 
 
 def load_demo_cycle(now: dt.datetime | None = None) -> list[str]:
@@ -111,6 +164,7 @@ def load_demo_cycle(now: dt.datetime | None = None) -> list[str]:
         reason="organisation_change", title="Perubahan IKU Kementerian Sekretariat Negara 2025-2029",
         reason_note="Penyesuaian IKU dengan perubahan organisasi Kementerian Sekretariat Negara.",
         now=start, schedule=schedule)
-    work_steps(cycle, WORKED_STEPS, start, now, schedule)
+    last = work_steps(cycle, WORKED_STEPS, start, now, schedule)
+    _discussion_groups(cycle, users, max(last, now - dt.timedelta(minutes=20)), schedule)
     return [f"Siklus demo {CODE} dimulai {start:%d-%m-%Y %H:%M} WIB, kini pada langkah "
             "Pembahasan Substansi."]

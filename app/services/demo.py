@@ -124,7 +124,7 @@ def load_demo_data() -> list[str]:
     """Accounts for trying the app, one per role. Passwords are random and printed only when the
     accounts are created: never a default, and not stored anywhere in clear."""
     from app.services.cycle_demo import load_demo_cycle
-    from app.services.iku_demo import load_demo_iku
+    from app.services.iku_demo import load_demo_iku, load_demo_proposal
 
     load_demo_iku()
     sm = current_app.appbuilder.sm
@@ -141,4 +141,5 @@ def load_demo_data() -> list[str]:
         f"Akun demo biro ({staff}) dan penghubung unit ({liaisons}) dengan kata sandi: "
         f"{demo_password}",
         *load_demo_cycle(),
+        *load_demo_proposal(),
     ]

@@ -61,3 +61,30 @@ def load_demo_iku() -> list[str]:
         amendment.targets[-1].value = Decimal("95")
     db.session.commit()
     return [f"IKU demo: {made} indikator."]
+
+
+# A one-page PDF, enough for the attachment checks (type by name and first bytes).
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
+            b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def load_demo_proposal() -> list[str]:
+    """One unit (Sekretariat Kementerian) with a change proposal waiting for the bureau."""
+    from app.models.org import IkuUser
+    from app.models.proposals import ChangeProposal
+    from app.services import proposals
+    from app.services.cycles.rules import Attachment
+
+    liaison = db.session.scalar(select(IkuUser).where(IkuUser.username == "setkemen"))
+    if liaison is None or db.session.scalar(select(ChangeProposal.id).limit(1)) is not None:
+        return []
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == "IKU-8.2"))
+    proposals.submit_proposal(
+        db.session, liaison, org_unit_id=liaison.org_unit_id, start_year=2025, end_year=2029,
+        reason="organisation_change",
+        description=("Penataan organisasi Sekretariat Kementerian menggabungkan Biro Perencanaan "
+                     "dan Biro Keuangan; IKU-8.2 perlu disesuaikan dengan unit penanggung jawab "
+                     "yang baru."),
+        attachment=Attachment("nota-dinas-usulan-perubahan-iku.pdf", DEMO_PDF),
+        indicator_ids=[indicator.id] if indicator else [])
+    return ["Usulan perubahan IKU demo: Sekretariat Kementerian, menunggu keputusan."]

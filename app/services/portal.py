@@ -23,6 +23,7 @@ from app.models.org import OrgUnit
 from app.models.submissions import FinalSubmission
 from app.security import current_scope_unit_id
 from app.services import iku as iku_service
+from app.services import proposals
 from app.services.calendar import load_schedule
 from app.services.cycles.flow import Tree, from_db
 from app.services.cycles.naming import Family, ItemRef
@@ -75,12 +76,21 @@ class SubmissionRow:
 
 
 @dataclass(frozen=True)
+class ProposalRow:
+    id: int
+    reason: str
+    status: str
+    submitted_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class UnitHome:
     unit_id: int
     unit_name: str
     cycles: list[CycleStanding]
     iku_counts: list[tuple[str, int]]  # (status code, count) in the registry's order
     submissions: list[SubmissionRow]
+    proposals: list[ProposalRow]  # newest first
 
 
 def _active_cycles(session: Session, unit_id: int) -> list[Cycle]:
@@ -97,7 +107,8 @@ def _local(value, schedule: Schedule):
 def unit_home(session: Session, unit_id: int, now: dt.datetime | None = None, *,
               schedule: Schedule | None = None) -> UnitHome | None:
     """The home page of a unit's liaison: its active cycles with the current step and the
-    unit's share (deadline, SLA), its IKU counted by status, its submissions."""
+    unit's share (deadline, SLA), its IKU counted by status, its submissions and its change
+    proposals."""
     unit = session.get(OrgUnit, unit_id)
     if unit is None:
         return None
@@ -116,6 +127,9 @@ def unit_home(session: Session, unit_id: int, now: dt.datetime | None = None, *,
         [(status.value, counts.get(status.value, 0)) for status in iku_service.STATUS_ORDER],
         [SubmissionRow(s.id, codes[s.cycle_id], _local(s.submitted_at, schedule),
                        s.approver_name, s.late) for s in submitted.values()],
+        [ProposalRow(p.id, p.reason_text, str(proposals.STATUS_LABELS[p.status]),
+                     _local(p.submitted_at, schedule))
+         for p in proposals.unit_proposals(session, unit_id)],
     )
 
 

@@ -255,6 +255,17 @@ class ProposalView(BaseModelView):
             ChangeProposal.id.in_(pks), ChangeProposal.status != ProposalStatus.SUBMITTED)))
 
 
+def pending_for_decider() -> int | None:
+    """How many proposals wait for the current user's decision; None for those who do not
+    decide (the home page shows the count to the Kepala Biro and the Kabag only)."""
+    sm = current_app.appbuilder.sm
+    user = sm.current_user
+    if not (sm.has_access("can_decide", "ChangeProposal") and service.may_decide(user)):
+        return None
+    return service.pending_count(db.session)
+
+
 def register(appbuilder) -> None:
+    current_app.jinja_env.globals["iku_pending_proposals"] = pending_for_decider
     appbuilder.add_view(ProposalView, "Change proposals", label=_l("Change proposals"),
                         icon="fa-envelope-open-o", category="IKU", category_label=_l("IKU"))

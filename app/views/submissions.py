@@ -32,6 +32,7 @@ from app.services.cycles import Attachment
 from app.services.cycles.rules import MAX_ATTACHMENT_BYTES
 from app.views.base import BaseModelView
 from app.views.cycles.tasks import current_user
+from app.views.display import DAY_INPUTS, DayPickerWidget
 
 LABELS = {
     "cycle": _l("Cycle"), "org_unit": _l("Organisation unit"), "work_item": _l("Cycle item"),
@@ -88,6 +89,7 @@ class SubmissionForm(DynamicForm):
     approver_position = StringField(_l("Approver's position"),
                                     validators=[InputRequired(), Length(max=200)])
     approved_on = DateField(_l("Approval date"), validators=[InputRequired()],
+                            format=DAY_INPUTS, widget=DayPickerWidget(),
                             description=_l("The date of the head's approval memo."))
     memo = FileField(_l("Approval memo"), description=_l(
         "PDF, DOCX or ODT, at most %(mb)d MB.", mb=MAX_ATTACHMENT_BYTES // (1024 * 1024)))

@@ -118,9 +118,9 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    work = tmp_path_factory.mktemp("live")
+def _serve(work: Path, seeds: list[list[str]]):
+    """Migrate and seed a fresh SQLite file with `seeds` (argument lists after the python
+    executable), start gunicorn on a free port; a generator yielding the LiveServer."""
     log = work / "server.log"
     env = {
         **os.environ,
@@ -130,10 +130,12 @@ def live_server(tmp_path_factory):
         "FLASK_APP": "wsgi.py",
         "PYTHONPATH": str(ROOT),
     }
+    env.pop("TEST_DATABASE_URL", None)
     _compile_catalog()
     _run([sys.executable, "-m", "flask", "db", "upgrade"], env, log)
     _run([sys.executable, "-m", "flask", "iku", "init"], env, log)
-    _run([sys.executable, "-c", SEED_USERS], env, log)
+    for seed in seeds:
+        _run([sys.executable, *seed], env, log)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("a") as out:
@@ -147,6 +149,36 @@ def live_server(tmp_path_factory):
         yield LiveServer(url=url, port=port, log=log)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("live"), [["-c", SEED_USERS]])
+
+
+# `flask iku demo` (as `make run`), the demo cycle brought through step 5 so that each unit's
+# step-6 part is open, and known passwords for a liaison and the Kabag serving its unit.
+SEED_STEP_6 = f"""
+import datetime as dt
+from app import create_app
+from app.extensions import db
+from app.models.cycles import Cycle
+from app.services import access, cycle_demo
+
+app = create_app()
+with app.app_context():
+    for username in ("setpres", "kabag1"):
+        access.set_password(username, {PASSWORD!r})
+    now = dt.datetime.now(dt.UTC)
+    cycle = db.session.query(Cycle).one()
+    cycle_demo.work_steps(cycle, ("s05",), now - dt.timedelta(minutes=15), now)
+"""
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("demo"),
+                      [["-m", "flask", "iku", "demo"], ["-c", SEED_STEP_6]])
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def _wib(value) -> str:
 
 def _submit(client, cycle_id, **fields):
     data = {"approver_name": "Dr. Heru", "approver_position": "Kepala Sekretariat",
-            "approved_on": "2026-01-05", "memo": (io.BytesIO(b"%PDF-1.4 nota"), "nota.pdf"),
+            "approved_on": "05-01-2026", "memo": (io.BytesIO(b"%PDF-1.4 nota"), "nota.pdf"),
             **fields}
     return client.post(f"/final-submission/{cycle_id}/new", data=data,
                        content_type="multipart/form-data", follow_redirects=True)
