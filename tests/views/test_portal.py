@@ -186,3 +186,30 @@ def test_kabag_assigns_a_new_liaison_and_sees_its_password_once(at_step6, en, db
         "user": "0", "username": "penghubung.milpres", "first_name": "X",
         "email": "x@iku.local"}).get_data(as_text=True)
     assert "sudah ada" in again and 'id="new-password"' not in again
+
+
+def test_a_missing_date_is_refused_in_the_users_language(at_step6, client, login, db_session):
+    login(client, "pengguna1")
+    page = visible(_submit(client, at_step6.id, approved_on="").get_data(as_text=True))
+    assert "Kolom ini wajib diisi." in page and "This field is required." not in page
+    assert db_session.scalar(select(FinalSubmission.id)) is None
+
+
+def test_home_lists_the_units_proposals_and_counts_pending_ones_for_deciders(
+        at_step6, en, db_session):
+    from app.models.org import IkuUser
+    from app.services import proposals
+    from app.services.cycles.rules import Attachment
+
+    liaison = db_session.scalar(select(IkuUser).where(IkuUser.username == "pengguna1"))
+    proposals.submit_proposal(
+        db_session, liaison, org_unit_id=None, start_year=2025, end_year=2029,
+        reason="leadership_direction", description="Arahan pimpinan atas sasaran baru.",
+        attachment=Attachment("arahan.pdf", b"%PDF-1.4 arahan"))
+    page = visible(en("pengguna1").get("/").get_data(as_text=True))
+    assert "Change proposals" in page and "Arahan pimpinan" in page and "Submitted" in page
+    other = visible(en("pengguna2").get("/").get_data(as_text=True))
+    assert "Arahan pimpinan" not in other and "has not proposed any change" in other
+    assert "1 change proposal waits for your decision." in visible(
+        en("kabag").get("/").get_data(as_text=True))
+    assert "waits for your decision" not in visible(en("staf").get("/").get_data(as_text=True))
