@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models.cycles import Cycle, CycleUnit, WorkItem, WorkItemKind, WorkItemStatus
@@ -117,8 +117,9 @@ class Officials:
                 return {"jabatan": title, "nama": person.name, "nip": person.nip}
         elif title:
             head = self.session.scalars(select(OrgUnit.head_name).where(
-                func.lower(func.coalesce(OrgUnit.head_title, OrgUnit.name)) == title.lower(),
-                OrgUnit.head_name.is_not(None)).limit(1)).first()
+                or_(func.lower(OrgUnit.head_title) == title.lower(),
+                    func.lower(OrgUnit.name) == title.lower()),
+                OrgUnit.head_name.is_not(None), OrgUnit.head_name != "").limit(1)).first()
             if head:
                 return {"jabatan": title, "nama": head, "nip": ""}
         return {"jabatan": title, "nama": title, "nip": ""}

@@ -12,7 +12,8 @@ trusted. Three layers keep it harmless:
   and copied here, with autoescape on: user text such as ``<``, ``&`` or ``{{ 7*7 }}`` reaches
   the document literally. Images (the QR code) are opaque objects a template can only print.
 
-Every failure is a TemplateRenderError with an Indonesian message.
+Every failure is a TemplateRenderError with an Indonesian message. The Jinja side (sandbox,
+syntax, names) is app.services.docx_jinja.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import zipfile
 from collections import OrderedDict
 from decimal import Decimal
@@ -27,52 +29,26 @@ from decimal import Decimal
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from flask import current_app, has_app_context
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 
 from app.services import document_spec
 from app.services.document_spec import DocumentUnknownError
+from app.services.docx_jinja import (  # TemplateRenderError is this module's error too
+    ENV,
+    TemplateRenderError,
+    explain,
+    parse,
+    syntax_message,
+    unsafe,
+)
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # a zip bomb is refused before it is opened
-MAX_REPEAT = 100_000
 IMAGE_WIDTH = Mm(25)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # keeps \t and \n
-PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-_SYNTAX_WORDS = [
-    (re.compile(r"unexpected end of template.*"), "naskah berakhir sebelum sebuah tag ditutup "
-     "(misalnya {% for %} tanpa {% endfor %}, atau {% if %} tanpa {% endif %})"),
-    (re.compile(r"Encountered unknown tag '([^']*)'.*"), r"tag tidak dikenal '\1'"),
-    (re.compile(r"expected token '([^']*)', got '([^']*)'"), r"diharapkan '\1', tertulis '\2'"),
-    (re.compile(r"unexpected '([^']*)'"), r"tanda '\1' tidak pada tempatnya"),
-    (re.compile(r"unexpected char '([^']*)'.*"), r"karakter '\1' tidak pada tempatnya"),
-    (re.compile(r"No filter named '([^']*)'.*"), r"filter tidak dikenal '\1'"),
-    (re.compile(r"No test named '([^']*)'.*"), r"uji tidak dikenal '\1'"),
-]
-
-
-class TemplateRenderError(ValueError):
-    """A template that cannot be (or must not be) rendered; the message is for the user."""
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, also refusing repetitions and powers big enough to exhaust the server."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
-            raise SecurityError("pangkat terlalu besar")
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if (isinstance(seq, str | list | tuple) and isinstance(count, int)
-                        and len(seq) * count > MAX_REPEAT):
-                    raise SecurityError("perulangan terlalu besar")
-        return super().call_binop(context, operator, left, right)
-
-
-_ENV = _Sandbox(autoescape=True, undefined=StrictUndefined)
 _CHECKED: OrderedDict[str, list[str]] = OrderedDict()  # template sha256 -> its safety problems
+_CHECKED_LOCK = threading.Lock()
 
 
 class _Opaque:
@@ -136,83 +112,22 @@ def _open(data: bytes) -> DocxTemplate:
     return template
 
 
-def _sources(template: DocxTemplate) -> list[str]:
-    """The Jinja sources docxtpl renders: body, headers, footers, footnotes, core properties,
-    prepared as docxtpl prepares them (tags joined across runs, one paragraph per line)."""
-    docx = template.docx
-    xml = [template.patch_xml(template.get_xml())]
-    for uri in (template.HEADER_URI, template.FOOTER_URI):
-        for _key, part in template.get_headers_footers(uri):
-            xml.append(template.patch_xml(template.get_part_xml(part)))
-    for part in docx.part.package.parts:
-        if part.content_type.endswith("wordprocessingml.footnotes+xml"):
-            xml.append(template.patch_xml(part.blob.decode("utf-8")))
-    sources = [re.sub(r"<w:p([ >])", r"\n<w:p\1", text) for text in xml]
-    sources += [getattr(docx.core_properties, name) or "" for name in PROPERTIES]
-    return sources
-
-
-def _near(source: str, lineno: int | None) -> str:
-    if not lineno:
-        return ""
-    lines = source.splitlines()[max(lineno - 1, 0):lineno]
-    text = re.sub(r"<[^>]+>", "", " ".join(lines)).strip()
-    return f" (dekat teks: «{text[:120]}»)" if text else ""
-
-
-def _syntax_message(exc: TemplateSyntaxError, source: str) -> str:
-    words = exc.message or ""
-    for pattern, replacement in _SYNTAX_WORDS:
-        if pattern.search(words):
-            words = pattern.sub(replacement, pattern.search(words).group(0))
-            break
-    else:
-        words = f"sintaks tidak sah ({words})"
-    return f"Kesalahan sintaks Jinja: {words}{_near(source, exc.lineno)}."
-
-
-def _parse(template: DocxTemplate) -> list[nodes.Template]:
-    trees = []
-    for source in _sources(template):
-        try:
-            trees.append(_ENV.parse(source))
-        except TemplateSyntaxError as exc:
-            raise TemplateRenderError(_syntax_message(exc, source)) from None
-    return trees
-
-
-def _unsafe(trees: list[nodes.Template]) -> list[str]:
-    found: list[str] = []
-    for tree in trees:
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Keyword,
-                                   nodes.Name)):
-            name = None
-            if isinstance(node, nodes.Getattr | nodes.Name):
-                name = node.attr if isinstance(node, nodes.Getattr) else node.name
-            elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-                name = node.arg.value if isinstance(node.arg.value, str) else None
-            elif isinstance(node, nodes.Filter) and node.name == "attr":
-                found.append("Template memakai filter 'attr', yang tidak diizinkan.")
-            elif (isinstance(node, nodes.Keyword) and node.key == "attribute"
-                  and isinstance(node.value, nodes.Const) and isinstance(node.value.value, str)):
-                name = next((p for p in node.value.value.split(".") if p.startswith("_")), None)
-            if name and name.startswith("_"):
-                found.append(f"Template mengakses nama terlarang '{name}' (nama yang diawali "
-                             "garis bawah tidak boleh dipakai).")
-    return list(dict.fromkeys(found))
-
-
 def _safety(data: bytes, template: DocxTemplate) -> list[str]:
     """The template's syntax and safety problems, checked once per template version."""
     digest = hashlib.sha256(data).hexdigest()
-    if digest not in _CHECKED:
-        try:
-            _CHECKED[digest] = _unsafe(_parse(template))
-        except TemplateRenderError as exc:
-            _CHECKED[digest] = [str(exc)]
+    with _CHECKED_LOCK:
+        known = _CHECKED.get(digest)
+    if known is not None:
+        return known
+    try:
+        problems = unsafe(parse(template))
+    except TemplateRenderError as exc:
+        problems = [str(exc)]
+    with _CHECKED_LOCK:
+        _CHECKED[digest] = problems
         while len(_CHECKED) > 256:
             _CHECKED.popitem(last=False)
-    return _CHECKED[digest]
+    return problems
 
 
 # ------------------------------------------------------------------------------ context
@@ -254,7 +169,7 @@ def render(template_bytes: bytes, context: dict, images: dict[str, bytes] | None
             raise TemplateRenderError(f"Gambar {name} harus berupa berkas gambar.")
         data[name] = _Opaque(InlineImage(template, io.BytesIO(blob), width=IMAGE_WIDTH))
     try:
-        template.render(data, jinja_env=_ENV)
+        template.render(data, jinja_env=ENV)
         out = io.BytesIO()
         template.save(out)
     except SecurityError:
@@ -264,9 +179,10 @@ def render(template_bytes: bytes, context: dict, images: dict[str, bytes] | None
         raise TemplateRenderError(
             f"Template memakai data yang tidak tersedia: {exc.message}.") from None
     except TemplateSyntaxError as exc:
-        raise TemplateRenderError(_syntax_message(exc, "")) from None
+        raise TemplateRenderError(syntax_message(exc, "")) from None
     except TemplateError as exc:
-        raise TemplateRenderError(f"Template tidak dapat dirender: {exc.message}.") from None
+        raise TemplateRenderError(
+            f"Template tidak dapat dirender: {explain(exc.message)}.") from None
     except TemplateRenderError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken template fails in lxml, docx, zipfile...
@@ -292,12 +208,12 @@ def validate_template(doc_code: str, template_bytes: bytes) -> list[str]:
         return problems
     try:
         template = _open(template_bytes)
-        trees = _parse(template)
+        trees = parse(template)
     except TemplateRenderError as exc:
         return [str(exc)]
-    problems = _unsafe(trees)
-    used = set().union(*(meta.find_undeclared_variables(tree) for tree in trees))
-    unknown = sorted(used - allowed - set(_ENV.globals))
+    problems = unsafe(trees)
+    used = set().union(*(names for _tree, names in trees))
+    unknown = sorted(used - allowed - set(ENV.globals))
     if unknown:
         problems.append(
             f"Variabel tidak dikenal untuk naskah {doc_code}: {', '.join(unknown)}. "

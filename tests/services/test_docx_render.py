@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate
 from flask import current_app
 from jinja2.sandbox import SecurityError
 
-from app.services import document_spec, docx_render
+from app.services import document_spec, docx_jinja, docx_render
 from app.services.document_context import sample_context, sample_images
 from app.services.docx_render import TemplateRenderError, render, validate_template
 from app.services.standards import STANDARDS_DIR
@@ -121,7 +121,7 @@ def test_a_template_reaching_for_python_internals_is_refused_and_never_runs(payl
 
 
 def test_the_sandbox_refuses_internals_even_without_the_upload_check():
-    env = docx_render._ENV
+    env = docx_jinja.ENV
     with pytest.raises(SecurityError):
         env.from_string("{{ ''.__class__.__mro__ }}").render()
     with pytest.raises(SecurityError):
