@@ -138,6 +138,12 @@ class Config:
     # runs on several machines (empty = instance/imports).
     IKU_IMPORT_DIR = env_str("IKU_IMPORT_DIR", "")
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
+    # Naskah dinas (templates/docx/, app/services/docx_render.py, document_context.py): the
+    # largest template an admin may upload, and the letterhead and place every document reads.
+    IKU_TEMPLATE_MAX_BYTES = env_int("IKU_TEMPLATE_MAX_BYTES", 2 * 1024 * 1024)
+    IKU_DOCX_MINISTRY = env_str("IKU_DOCX_MINISTRY", "Kementerian Sekretariat Negara")
+    IKU_DOCX_ADDRESS = env_str("IKU_DOCX_ADDRESS", "Jalan Veteran Nomor 17–18, Jakarta 10110")
+    IKU_DOCX_PLACE = env_str("IKU_DOCX_PLACE", "Jakarta")
 
     @classmethod
     def check(cls) -> None:
