@@ -248,9 +248,9 @@ def _predikat(results: str, behaviour: str) -> str:
 def _matrix(session: Session, start_year: int, end_year: int) -> list[dict]:
     """The lampiran rows of the Rancangan Permensesneg: the newest version of every IKU whose
     period overlaps the years, grouped by unit (the ministry first), each group headed by a row
-    with `kelompok` set.
-    TODO(lead): use app.services.iku_matrix.lampiran_data(session, start_year, end_year) once
-    the `matrix` branch is merged."""
+    with `kelompok` set. Not iku_matrix.build_matrix: that one takes the IKU of exactly one
+    period in chosen statuses, while a cycle may be for one year ("2027") of a Renstra period
+    and its Rancangan carries the drafts of every status."""
     newer = aliased(Indicator)
     indicators = session.scalars(select(Indicator).options(
         selectinload(Indicator.targets), selectinload(Indicator.org_unit)).where(
