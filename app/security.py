@@ -98,6 +98,15 @@ _CYCLES_HEADS = [
     ("SLA board$", "menu_access$"),
 ]
 
+# Official documents (app/views/documents, app/api/documents.py): the bureau reads, exports
+# and acts (generate, upload a version, finalise, signed scan; the service checks that the user
+# may act on the item, as for the item itself); a liaison reads its own unit's documents.
+# Templates are the Admin's (the Auditor reads them like everything else).
+_DOCUMENT_MENUS = ("Documents", "Document register")
+_DOCUMENTS_BUREAU = [("Document$", _any("can_read", "can_export", "can_act")),
+                     (_any(*_DOCUMENT_MENUS), "menu_access$")]
+_DOCUMENTS_UNIT = [("Document$", _READ), (_any(*_DOCUMENT_MENUS), "menu_access$")]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -114,6 +123,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -122,15 +132,18 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -139,6 +152,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         (_IKU_VIEWS, _any("can_edit", "can_add")),
         (_UNIT_MENUS, "menu_access$"),
         *_CYCLES_UNIT,
+        *_DOCUMENTS_UNIT,
     ],
 }
 

@@ -112,8 +112,9 @@ def test_finalise_numbers_rerenders_and_freezes(at_2a):
     text = docx_text(storage.read(final.file_path))
     assert "Nomor: 1/D-3/OT.02.02/03/2027" in text and f"Judul {MEMO}" in text
     assert f"/verifikasi/{doc.verify_token}" in text
-    from docx import Document as open_docx
     import io
+
+    from docx import Document as open_docx
     assert len(open_docx(io.BytesIO(storage.read(final.file_path))).inline_shapes) == 1  # QR
     # the next memorandum of the series takes 2, and the year's sequence says so
     seq = run.session.scalars(select(NumberSequence).filter_by(series="memorandum/D-3")).one()

@@ -26,13 +26,24 @@ from app.models.documents import DocumentTemplate
 from app.services.documents.errors import DocumentRenderError
 
 
+def _helper(name: str):
+    """A module of the docx helper (its own branch: templates, values of each document
+    type), imported when used; missing, generation is refused in words, not with a 500."""
+    try:
+        return import_module(f"app.services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"app.services.{name}":
+            raise
+        raise DocumentRenderError(
+            "Pembuatan dokumen belum tersedia: modul templat belum terpasang.") from exc
+
+
 def docx_render():
-    """app.services.docx_render, imported when used (it belongs to the templates' branch)."""
-    return import_module("app.services.docx_render")
+    return _helper("docx_render")
 
 
 def document_context():
-    return import_module("app.services.document_context")
+    return _helper("document_context")
 
 
 def active_template(session: Session, code: str) -> tuple[bytes, int | None]:
