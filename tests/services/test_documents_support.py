@@ -29,13 +29,11 @@ class TemplateRenderError(ValueError):
     pass
 
 
-def stub_template() -> bytes:
+def stub_template(*lines: str) -> bytes:
     document = new_docx()
-    document.add_paragraph("{{ title }}")
-    document.add_paragraph("Nomor: {{ number }}")
-    document.add_paragraph("Hal: {{ hal }}")
-    document.add_paragraph("Siklus: {{ cycle }}")
-    document.add_paragraph("Tembusan: {{ tembusan }}")
+    for line in lines or ("{{ title }}", "Nomor: {{ number }}", "Hal: {{ hal }}",
+                          "Siklus: {{ cycle }}", "Tembusan: {{ tembusan }}"):
+        document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
