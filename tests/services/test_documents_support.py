@@ -14,7 +14,8 @@ import types
 
 import pytest
 from docx import Document as new_docx
-from docxtpl import DocxTemplate
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -22,7 +23,7 @@ from app.models.cycles import WorkItem
 from app.services import cycles
 from tests.services.test_cycles_support import SCHEDULE, T0, Runner, wib  # noqa: F401
 
-KNOWN = {"title", "number", "hal", "tembusan", "cycle", "verify_url"}
+KNOWN = {"title", "number", "hal", "tembusan", "cycle", "verify_url", "qr"}
 
 
 class TemplateRenderError(ValueError):
@@ -32,16 +33,21 @@ class TemplateRenderError(ValueError):
 def stub_template(*lines: str) -> bytes:
     document = new_docx()
     for line in lines or ("{{ title }}", "Nomor: {{ number }}", "Hal: {{ hal }}",
-                          "Siklus: {{ cycle }}", "Tembusan: {{ tembusan }}"):
+                          "Siklus: {{ cycle }}", "Tembusan: {{ tembusan }}", "{{ qr }}"):
         document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def stub_render(template_bytes: bytes, context: dict) -> bytes:
+def stub_render(template_bytes: bytes, context: dict,
+                images: dict[str, bytes] | None = None) -> bytes:
+    """The agreed signature: `images` become InlineImages under their keys (the QR code)."""
     try:
         template = DocxTemplate(io.BytesIO(template_bytes))
+        if images:
+            context = {**context, **{key: InlineImage(template, io.BytesIO(data), width=Cm(2.5))
+                                     for key, data in images.items()}}
         template.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     except TemplateError as exc:
         raise TemplateRenderError(f"Templat tidak dapat diisi: {exc}") from exc
@@ -73,7 +79,8 @@ def install_stubs(monkeypatch) -> None:
     render.TemplateRenderError = TemplateRenderError
     render.render = stub_render
     render.validate_template = stub_validate
-    render.default_template = lambda code: stub_template()
+    shipped = stub_template()
+    render.default_template = lambda code: shipped
     context = types.ModuleType("app.services.document_context")
     context.build_context = stub_context
     context.editable_fields = lambda code: [("hal", "Hal"), ("tembusan", "Tembusan")]
