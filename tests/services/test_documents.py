@@ -242,3 +242,22 @@ def test_allocate_number_serially_no_gap_no_reuse(db_session):
     assert documents.allocate_number(db_session, "uji/lain", 2027) == 1
     db_session.rollback()
     assert documents.allocate_number(db_session, "uji/serial", 2027) == 1  # rolled back: given again
+
+
+def test_qr_appended_when_the_helper_render_takes_no_images(at_2a, monkeypatch):
+    import io
+    import sys
+
+    from docx import Document as open_docx
+
+    from tests.services.test_documents_support import stub_render
+
+    monkeypatch.setattr(sys.modules["app.services.docx_render"], "render",
+                        lambda template, context: stub_render(template, context))
+    run = at_2a
+    doc = _generate(run)
+    run.do("complete", "s02.a.2", wib(4, 11))
+    doc = _finalise(run, doc)
+    data = storage.read(_versions(run.session, doc)[-1].file_path)
+    assert f"Verifikasi: http://127.0.0.1:8080/verifikasi/{doc.verify_token}" in docx_text(data)
+    assert len(open_docx(io.BytesIO(data)).inline_shapes) == 1

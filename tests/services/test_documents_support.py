@@ -33,7 +33,8 @@ class TemplateRenderError(ValueError):
 def stub_template(*lines: str) -> bytes:
     document = new_docx()
     for line in lines or ("{{ title }}", "Nomor: {{ number }}", "Hal: {{ hal }}",
-                          "Siklus: {{ cycle }}", "Tembusan: {{ tembusan }}", "{{ qr }}"):
+                          "Siklus: {{ cycle }}", "Tembusan: {{ tembusan }}", "{{ qr }}",
+                          "{{ verify_url }}"):
         document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
