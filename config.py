@@ -145,6 +145,44 @@ class Config:
     IKU_DOCX_ADDRESS = env_str("IKU_DOCX_ADDRESS", "Jalan Veteran Nomor 17–18, Jakarta 10110")
     IKU_DOCX_PLACE = env_str("IKU_DOCX_PLACE", "Jakarta")
 
+    # Official documents (app/services/documents): where their files are kept (a shared volume
+    # with several machines; empty = instance/documents), the largest file accepted, the base of
+    # the verification URL printed as a QR code on every final document, and LibreOffice for
+    # the PDF copies (empty: `soffice`/`libreoffice` on PATH; "off" disables PDF).
+    IKU_DOCUMENTS_DIR = env_str("IKU_DOCUMENTS_DIR", "")
+    IKU_DOCUMENT_MAX_BYTES = env_int("IKU_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+    IKU_PUBLIC_BASE_URL = env_str("IKU_PUBLIC_BASE_URL", "http://127.0.0.1:8080")
+    IKU_SOFFICE = env_str("IKU_SOFFICE", "")
+    IKU_VERIFY_RATE_LIMIT = env_str("IKU_VERIFY_RATE_LIMIT", "10 per minute")
+    # Numbering of naskah dinas (national pattern, DOMAIN.md): per kind of document the series
+    # (one sequence per series and year; {office} makes one per issuing office), the pattern,
+    # and whether Biro Tata Usaha gives the number by hand. Placeholders: {seq} {year} {month}
+    # (format specs allowed, e.g. {month:02d}) {month_roman} {security} {agency} {office}
+    # {classification}. `offices` gives the office code of each signer of the standard
+    # (`signed_by`); `documents` overrides codes per document code. The ministry's own codes are
+    # not public: these are placeholders to set per installation (IKU_DOCUMENT_NUMBERING_JSON,
+    # a JSON object merged over this one).
+    IKU_DOCUMENT_NUMBERING = {
+        "codes": {"security": "B", "agency": "Kemensetneg", "office": "B-OTLAK",
+                  "classification": "OT.02.02"},
+        "offices": {"deputi_aa": "D-3", "kepala_biro": "B-OTLAK", "menteri": "M"},
+        "kinds": {
+            "memorandum": {"series": "memorandum/{office}",
+                           "pattern": "{seq}/{office}/{classification}/{month:02d}/{year}"},
+            "surat": {"series": "surat/{office}",
+                      "pattern": "{security}-{seq}/{agency}/{office}/{classification}/"
+                                 "{month:02d}/{year}"},
+            "keputusan": {"series": "keputusan", "manual": True,
+                          "pattern": "NOMOR {seq} TAHUN {year}"},
+            "peraturan": {"series": "peraturan", "manual": True,
+                          "pattern": "NOMOR {seq} TAHUN {year}"},
+            "salinan": {"series": "salinan", "manual": True,
+                        "pattern": "NOMOR {seq} TAHUN {year}"},
+        },
+        "documents": {},
+    }
+    IKU_DOCUMENT_NUMBERING_JSON = env_str("IKU_DOCUMENT_NUMBERING_JSON", "")
+
     @classmethod
     def check(cls) -> None:
         """Refuse to run production on a guessable key: sessions and JWTs would be forgeable."""

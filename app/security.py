@@ -121,6 +121,14 @@ _DISCUSSION_MENUS = _any("Discussion groups", "Discussion sessions", "Discussion
 _DISCUSSION_READ = [(_DISCUSSION_VIEWS, _READ), (_DISCUSSION_MENUS, "menu_access$")]
 _DISCUSSION_STAFF = [*_DISCUSSION_READ, ("DiscussionSession$", "can_record$")]
 _DISCUSSION_HEADS = [*_DISCUSSION_STAFF, ("DiscussionGroup$", "can_define$")]
+# Official documents (app/views/documents, app/api/documents.py): the bureau reads, exports
+# and acts (generate, upload a version, finalise, signed scan; the service checks that the user
+# may act on the item, as for the item itself); a liaison reads its own unit's documents.
+# Templates are the Admin's (the Auditor reads them like everything else).
+_DOCUMENT_MENUS = ("Documents", "Document register")
+_DOCUMENTS_BUREAU = [("Document$", _any("can_read", "can_export", "can_act")),
+                     (_any(*_DOCUMENT_MENUS), "menu_access$")]
+_DOCUMENTS_UNIT = [("Document$", _READ), (_any(*_DOCUMENT_MENUS), "menu_access$")]
 
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
@@ -138,6 +146,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -146,16 +155,19 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG, *_SUBMISSIONS, *_DISCUSSION_STAFF,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
         *_SUBMISSIONS, *_DISCUSSION_STAFF,
+        *_DOCUMENTS_BUREAU,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -167,6 +179,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         *_CYCLES_UNIT,
         ("Cycle$", _READ),  # the cycles its unit takes part in (scope: units.org_unit)
         *_SUBMISSIONS, *_DISCUSSION_READ,
+        *_DOCUMENTS_UNIT,
     ],
 }
 

@@ -23,6 +23,14 @@ from app.models.discussions import (  # noqa: F401
     DiscussionGroupUnit,
     DiscussionSession,
 )
+from app.models.documents import (  # noqa: F401
+    Document,
+    DocumentStatus,
+    DocumentTemplate,
+    DocumentVersion,
+    DocumentVersionKind,
+    NumberSequence,
+)
 from app.models.iku import CalculationType, Indicator, IndicatorStatus, IndicatorTarget  # noqa: F401
 from app.models.org import (  # noqa: F401
     Competence,

@@ -9,6 +9,7 @@ from app.views import (
     cycles,
     discussions,
     display,
+    documents,
     iku,
     iku_matrix,
     imports,
@@ -28,6 +29,7 @@ def register_views(appbuilder) -> None:
     submissions.register(appbuilder)
     portal.register(current_app)
     discussions.register(appbuilder)
+    documents.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

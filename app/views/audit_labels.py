@@ -23,7 +23,7 @@ from app.views.display import stored_text
 AUDIT_ACTION_LABELS = {
     AuditAction.CREATE: _l("Created"), AuditAction.UPDATE: _l("Changed"),
     AuditAction.DELETE: _l("Deleted"), AuditAction.EXPORT: _l("Exported"),
-    "import": _l("Imported"), AuditAction.LOGIN_FAILED: _l("Failed login"),
+    "import": _l("Imported"), "download": _l("Downloaded"), AuditAction.LOGIN_FAILED: _l("Failed login"),
     AuditAction.LOCK: _l("Account locked"), AuditAction.UNLOCK: _l("Account unlocked"),
 }  # fmt: skip
 ACTION_LABELS = {**AUDIT_ACTION_LABELS, **fmt.ACTION_LABELS}
@@ -39,6 +39,7 @@ RECORD_LABELS = {
     "position": _l("Position"), "pelaksana": _l("Pelaksana"), "competence": _l("Competence"),
     "competence_record": _l("Competence assessment"), "work_item": _l("Cycle item"),
     "AuditLog": _l("Audit trail"), "final_submission": _l("Final submission"),
+    "document": _l("Document"), "document_template": _l("Document template"),
 }  # fmt: skip
 # References that mean the same in every record, whatever a page calls them locally.
 FIELD_LABELS = {

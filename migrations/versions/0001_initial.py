@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 04:07:20.419736
+Create Date: 2026-12-01 04:31:32.614748
 
 """
 from alembic import op
@@ -106,6 +106,14 @@ def upgrade():
     sa.CheckConstraint("source IN ('holidays package', 'admin')", name='ck_holiday_source'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('date')
+    )
+    op.create_table('number_sequence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('series', sa.String(length=80), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('next_value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('series', 'year', name='uq_number_sequence')
     )
     op.create_table('position',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -421,6 +429,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cycle_standard_id'), ['standard_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cycle_status'), ['status'], unique=False)
 
+    op.create_table('document_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=80), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code', 'version', name='uq_document_template_version')
+    )
+    with op.batch_alter_table('document_template', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_template_code'), ['code'], unique=False)
+
     op.create_table('indicator_target',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('indicator_id', sa.Integer(), nullable=False),
@@ -608,6 +634,47 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_discussion_session_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_discussion_session_work_item_id'), ['work_item_id'], unique=False)
 
+    op.create_table('document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=80), nullable=False),
+    sa.Column('title', sa.String(length=400), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.Column('step_code', sa.String(length=50), nullable=True),
+    sa.Column('org_unit_id', sa.Integer(), nullable=True),
+    sa.Column('number', sa.String(length=120), nullable=True),
+    sa.Column('number_series', sa.String(length=80), nullable=True),
+    sa.Column('number_year', sa.Integer(), nullable=True),
+    sa.Column('number_seq', sa.Integer(), nullable=True),
+    sa.Column('number_manual', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.Column('verify_token', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finalised_by_id', sa.Integer(), nullable=True),
+    sa.Column('finalised_at', sa.DateTime(), nullable=True),
+    sa.Column('signed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['finalised_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['document.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number_series', 'number', name='uq_document_number'),
+    sa.UniqueConstraint('verify_token')
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_code'), ['code'], unique=False)
+        batch_op.create_index('ix_document_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_document_cycle_code', ['cycle_id', 'code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_number'), ['number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_work_item_id'), ['work_item_id'], unique=False)
+
     op.create_table('final_submission',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cycle_id', sa.Integer(), nullable=False),
@@ -713,11 +780,47 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_discussion_decision_indicator_id'), ['indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_discussion_decision_session_id'), ['session_id'], unique=False)
 
+    op.create_table('document_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('file_format', sa.String(length=10), nullable=False),
+    sa.Column('file_path', sa.String(length=300), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('is_final', sa.Boolean(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('template_id', sa.Integer(), nullable=True),
+    sa.Column('context', sa.JSON(), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('pdf_path', sa.String(length=300), nullable=True),
+    sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
+    sa.Column('pdf_size', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['template_id'], ['document_template.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('document_id', 'n', name='uq_document_version_n')
+    )
+    with op.batch_alter_table('document_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_version_pdf_sha256'), ['pdf_sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_version_sha256'), ['sha256'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('document_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_version_sha256'))
+        batch_op.drop_index(batch_op.f('ix_document_version_pdf_sha256'))
+
+    op.drop_table('document_version')
     with op.batch_alter_table('discussion_decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_discussion_decision_session_id'))
         batch_op.drop_index(batch_op.f('ix_discussion_decision_indicator_id'))
@@ -744,6 +847,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_final_submission_cycle_id'))
 
     op.drop_table('final_submission')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_work_item_id'))
+        batch_op.drop_index(batch_op.f('ix_document_status'))
+        batch_op.drop_index(batch_op.f('ix_document_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_document_number'))
+        batch_op.drop_index('ix_document_cycle_code')
+        batch_op.drop_index('ix_document_created')
+        batch_op.drop_index(batch_op.f('ix_document_code'))
+
+    op.drop_table('document')
     with op.batch_alter_table('discussion_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_discussion_session_work_item_id'))
         batch_op.drop_index(batch_op.f('ix_discussion_session_group_id'))
@@ -786,6 +899,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicator_target_indicator_id'))
 
     op.drop_table('indicator_target')
+    with op.batch_alter_table('document_template', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_template_code'))
+
+    op.drop_table('document_template')
     with op.batch_alter_table('cycle', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cycle_status'))
         batch_op.drop_index(batch_op.f('ix_cycle_standard_id'))
@@ -862,6 +979,7 @@ def downgrade():
 
     op.drop_table('section')
     op.drop_table('position')
+    op.drop_table('number_sequence')
     op.drop_table('holiday')
     op.drop_table('competence')
     op.drop_table('audit_head')
