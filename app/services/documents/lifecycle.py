@@ -267,9 +267,9 @@ def finalise(session: Session, user, item_id: int, document_id: int, *,
         template_id, context = None, None
         if latest.kind == DocumentVersionKind.GENERATED:
             fields = (latest.context or {}).get("fields") or {}
-            values = render.build_context(session, doc.code, step.anchor.id, doc.number, fields)
+            values = render.build_context(session, doc.code, step.anchor.id, doc.number,
+                                          {**fields, "verifikasi_url": url})
             template, template_id = render.active_template(session, doc.code)
-            values["verify_url"] = url
             data = render.render(template, values, png, [f"Verifikasi: {url}"])
             context, name = {"fields": fields, "values": values}, f"{doc.code}-final.docx"
         elif latest.file_format == "docx":

@@ -27,8 +27,8 @@ from app.services.documents.errors import DocumentRenderError
 
 
 def _helper(name: str):
-    """A module of the docx helper (its own branch: templates, values of each document
-    type), imported when used; missing, generation is refused in words, not with a 500."""
+    """The template engine or the values module, imported when used (tests stand in for them
+    here); should one be missing from an installation, generation is refused in words."""
     try:
         return import_module(f"app.services.{name}")
     except ModuleNotFoundError as exc:
