@@ -83,9 +83,11 @@ def _translated(text) -> str:
         return str(text)
     key = (id(text), get_locale())  # force_locale() may switch it within a request
     found = cache.get(key)
-    if found is None:
-        found = cache[key] = str(text)
-    return found
+    # the object itself is kept and compared: a temporary _l() freed and another allocated at
+    # the same address would otherwise be worded as the first
+    if found is None or found[0] is not text:
+        found = cache[key] = (text, str(text))
+    return found[1]
 
 
 def label(mapping: dict, value) -> str:

@@ -8,7 +8,7 @@ the groups and sessions that include its unit and the decisions about its own IK
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
@@ -120,10 +120,14 @@ class DiscussionDecisionView(ChoiceSearchMixin, BaseModelView):
                  else "–", decision=lambda d: fmt.label(DECISION_LABELS, d.decision))
 
 
+GROUPS_LINK, SESSION_LINK = _l("Discussion groups"), _l("Session record")
+
+
 def discussion_link(cycle_id: int, item_id: int) -> tuple[str, str] | None:
     """(url, text) of the discussion page an item of the cycle page leads to, if any: the
     discussion step to its groups, a group's item to its session. Loaded once per request."""
-    cache = g.setdefault("iku_discussion_links", {})
+    cache = request.environ.setdefault("iku.discussion_links", {})  # per request: `g` may
+    # outlive one (an app context already pushed, as in tests and CLI code)
     if cycle_id not in cache:
         cache[cycle_id] = discussions.node_links(db.session, cycle_id)
     found = cache[cycle_id].get(item_id)
@@ -134,11 +138,11 @@ def discussion_link(cycle_id: int, item_id: int) -> tuple[str, str] | None:
         if not fmt.can("can_read", "DiscussionGroup"):
             return None
         return (url_for("DiscussionGroupPageView.groups", cycle_id=target),
-                fmt._translated(_l("Discussion groups")))
+                fmt._translated(GROUPS_LINK))
     if not fmt.can("can_read", "DiscussionSession"):
         return None
     return (url_for("DiscussionSessionPageView.show", session_id=target),
-            fmt._translated(_l("Session record")))
+            fmt._translated(SESSION_LINK))
 
 
 CATEGORY = "Cycles"
