@@ -158,13 +158,20 @@ def _standing(session: Session, cycle: Cycle, unit_id: int, sub: FinalSubmission
         planned = item.status == S.WAITING
         mine = sub if sub is not None and sub.work_item_id == item.id else None
         shares.append(UnitShare(
-            item.id, family.ref(item.id), item.title, item.status,
+            item.id, family.ref(item.id), _step_title(tree, item), item.status,
             _local(item.planned_due if planned else item.due_at, schedule), planned,
             item_sla(item, now, schedule), _local(item.completed_at, schedule),
             mine.id if mine else None, bool(mine and mine.late)))
     return CycleStanding(cycle.id, cycle.code, cycle.title,
                          family.ref(current.id) if current else None,
                          current.title if current else None, shares)
+
+
+def _step_title(tree: Tree, item: WorkItem) -> str:
+    """What the unit's share is about: its step's title (the share's own title repeats the
+    unit's name, which the reference already carries)."""
+    parent = tree.parent(item)
+    return parent.title if parent is not None else item.title
 
 
 def is_overdue(sla: Sla) -> bool:
