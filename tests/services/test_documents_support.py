@@ -23,7 +23,7 @@ from app.models.cycles import WorkItem
 from app.services import cycles
 from tests.services.test_cycles_support import SCHEDULE, T0, Runner, wib  # noqa: F401
 
-KNOWN = {"title", "number", "hal", "tembusan", "cycle", "verify_url", "qr"}
+KNOWN = {"title", "number", "hal", "tembusan", "cycle", "verifikasi_url", "qr"}
 
 
 class TemplateRenderError(ValueError):
@@ -34,7 +34,7 @@ def stub_template(*lines: str) -> bytes:
     document = new_docx()
     for line in lines or ("{{ title }}", "Nomor: {{ number }}", "Hal: {{ hal }}",
                           "Siklus: {{ cycle }}", "Tembusan: {{ tembusan }}", "{{ qr }}",
-                          "{{ verify_url }}"):
+                          "{{ verifikasi_url }}"):
         document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
@@ -72,7 +72,8 @@ def stub_validate(doc_code: str, template_bytes: bytes) -> list[str]:
 def stub_context(session, doc_code, item_id, *, number, fields):
     item = session.get(WorkItem, item_id)
     return {"title": f"Judul {doc_code}", "number": number or "", "cycle": item.cycle.code,
-            "hal": fields.get("hal", ""), "tembusan": fields.get("tembusan", "")}
+            "hal": fields.get("hal", ""), "tembusan": fields.get("tembusan", ""),
+            "verifikasi_url": fields.get("verifikasi_url", "")}
 
 
 def install_stubs(monkeypatch) -> None:
