@@ -22,7 +22,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, SelectField
@@ -162,7 +162,8 @@ class DayPickerWidget:
         params = html_params(type="text", value=field._value(), autocomplete="off", **kwargs)
         return Markup(
             '<div class="input-group date" data-provide="datepicker" '
-            'data-date-format="dd-mm-yyyy" data-date-autoclose="true">'
+            'data-date-format="dd-mm-yyyy" data-date-autoclose="true" '
+            f'data-date-language="{"id" if str(get_locale()) == "id" else "en"}">'
             '<span class="input-group-addon"><i class="fa fa-calendar cursor-hand"></i></span>'
             f"<input {params} /></div>"
         )

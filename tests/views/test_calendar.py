@@ -113,3 +113,13 @@ def test_coded_columns_are_searched_by_label(client, login):
     assert "Jumat" in friday and "Senin" not in friday.split("Jumlah Data")[1]
     holidays = _search_form(client.get("/holidayview/list/").get_data(as_text=True))
     assert '<option value="government">Cuti bersama</option>' in holidays
+
+
+def test_the_date_picker_speaks_the_users_language(client, login):
+    login(client, "admin")
+    page = client.get("/holidayview/add").get_data(as_text=True)
+    assert 'data-date-format="dd-mm-yyyy"' in page and 'data-date-language="id"' in page
+    script = client.get("/static/js/bootstrap-datepicker.id.js").get_data(as_text=True)
+    assert 'src="/static/js/bootstrap-datepicker.id.js"' in page and '"Januari"' in script
+    client.get("/lang/en")
+    assert 'data-date-language="en"' in client.get("/holidayview/add").get_data(as_text=True)
