@@ -115,6 +115,22 @@ def build_context(session: Session, doc_code: str, item_id: int | None, *, numbe
     return _finish(doc_code, _assemble(doc_code, facts, number, day), fields)
 
 
+def finalised(doc_code: str, values: dict, *, number: str | None, day, fields: dict) -> dict:
+    """The values the reviewers saw in the draft, with what finalisation adds: the number, the
+    day it is numbered (unless the drafter fixed a date) and the verification address. Not
+    rebuilt from the database: the final document says what was reviewed, and a draft that
+    should reflect newer data is generated again before it is finalised."""
+    fields = dict(fields or {})
+    if str(fields.get("tanggal") or "").strip():
+        day = parts.parse_day(fields["tanggal"])
+    nomor, tahun = _number(number, spec.body_kind(doc_code), day.year)
+    out = {**values, "nomor": nomor, "tanggal": parts.tanggal(day),
+           "verifikasi_url": str(fields.get("verifikasi_url") or "")}
+    if "tahun" in values:
+        out["tahun"] = tahun
+    return {name: out[name] for name in values}
+
+
 def _content(session: Session, cycle: Cycle | None, code: str | None) -> dict:
     if cycle is not None:
         return cycle.standard.content

@@ -49,6 +49,25 @@ IMAGE_WIDTH = Mm(25)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # keeps \t and \n
 _CHECKED: OrderedDict[str, list[str]] = OrderedDict()  # template sha256 -> its safety problems
 _CHECKED_LOCK = threading.Lock()
+_PATCHED: OrderedDict[str, str] = OrderedDict()  # template XML -> as docxtpl prepares it
+_PATCHED_LOCK = threading.Lock()
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, its tag-joining pass done once per XML source: patch_xml is a pure
+    function of the XML (a dozen regular expressions over the whole body), and every render of a
+    template version hands it the same text."""
+
+    def patch_xml(self, src_xml):
+        with _PATCHED_LOCK:
+            patched = _PATCHED.get(src_xml)
+        if patched is None:
+            patched = super().patch_xml(src_xml)
+            with _PATCHED_LOCK:
+                _PATCHED[src_xml] = patched
+                while len(_PATCHED) > 64:
+                    _PATCHED.popitem(last=False)
+        return patched
 
 
 class _Opaque:
@@ -104,7 +123,7 @@ def _open(data: bytes) -> DocxTemplate:
     problems = _container_problems(data)
     if problems:
         raise TemplateRenderError(problems[0])
-    template = DocxTemplate(io.BytesIO(data))
+    template = _Template(io.BytesIO(data))
     try:
         template.init_docx()
     except Exception:  # python-docx/lxml refuse a broken package in many ways

@@ -76,6 +76,10 @@ def stub_context(session, doc_code, item_id, *, number, fields):
             "verifikasi_url": fields.get("verifikasi_url", "")}
 
 
+def stub_finalised(doc_code, values, *, number, day, fields):
+    return {**values, "number": number or "", "verifikasi_url": fields.get("verifikasi_url", "")}
+
+
 def install_stubs(monkeypatch) -> None:
     render = types.ModuleType("app.services.docx_render")
     render.TemplateRenderError = TemplateRenderError
@@ -85,6 +89,7 @@ def install_stubs(monkeypatch) -> None:
     render.default_template = lambda code: shipped
     context = types.ModuleType("app.services.document_context")
     context.build_context = stub_context
+    context.finalised = stub_finalised
     context.editable_fields = lambda code: [("hal", "Hal"), ("tembusan", "Tembusan")]
     monkeypatch.setitem(sys.modules, "app.services.docx_render", render)
     monkeypatch.setitem(sys.modules, "app.services.document_context", context)

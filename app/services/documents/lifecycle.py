@@ -132,9 +132,11 @@ def clean_fields(code: str, fields: dict | None) -> dict[str, str]:
 def _add_version(session: Session, doc: Document, step: Step, data: bytes, *, kind: str,
                  file_format: str, name: str, now: dt.datetime, context: dict | None = None,
                  template_id: int | None = None, is_final: bool = False,
-                 note: str | None = None) -> DocumentVersion:
-    n = (session.scalar(select(func.max(DocumentVersion.n))
-                        .where(DocumentVersion.document_id == doc.id)) or 0) + 1
+                 note: str | None = None, n: int | None = None) -> DocumentVersion:
+    """A new version row (not yet flushed), its file stored; `n` when the caller knows it."""
+    if n is None:
+        n = (session.scalar(select(func.max(DocumentVersion.n))
+                            .where(DocumentVersion.document_id == doc.id)) or 0) + 1
     stored = storage.store(data, name)
     version = DocumentVersion(
         document_id=doc.id, n=n, kind=kind, file_format=file_format, file_path=stored.path,
@@ -142,7 +144,6 @@ def _add_version(session: Session, doc: Document, step: Step, data: bytes, *, ki
         item_id=step.item.id, template_id=template_id, context=context, note=note,
         created_by_id=step.user_id, created_at=to_db(now))
     session.add(version)
-    session.flush()
     return version
 
 
@@ -247,8 +248,9 @@ def _number(session: Session, doc: Document, scheme: Scheme, manual: str | None,
 def finalise(session: Session, user, item_id: int, document_id: int, *,
              manual_number: str | None = None, now: dt.datetime | None = None,
              with_pdf: bool = True) -> Document:
-    """Number the document (inside this transaction), render it once more with its number and
-    verification QR code, hash it, and freeze it. Its PDF is made afterwards (make_pdf)."""
+    """Number the document (inside this transaction), render the reviewed draft's values once
+    more with its number, date and verification QR code, hash it, and freeze it. Its PDF is made
+    afterwards (make_pdf)."""
     now = now_or(now)
     when = now.astimezone(ZoneInfo(DEFAULT_TZ))
 
@@ -260,16 +262,20 @@ def finalise(session: Session, user, item_id: int, document_id: int, *,
         latest = latest_version(session, doc.id)
         if latest is None:
             raise DocumentStateError("Dokumen belum mempunyai berkas.")
+        generated = latest.kind == DocumentVersionKind.GENERATED
+        template, template_id = None, None
+        if generated:  # read before numbering: a query would flush the number on its own
+            template, template_id = render.active_template(session, doc.code)
         _number(session, doc, Scheme(spec_of(step.cycle, doc.code)), manual_number, when)
         url = render.verify_url(doc.verify_token)
         png = render.qr_png(url)
         lines = [f"Nomor: {doc.number}" if doc.number else "", f"Verifikasi: {url}"]
-        template_id, context = None, None
-        if latest.kind == DocumentVersionKind.GENERATED:
+        context = None
+        if generated:
             fields = (latest.context or {}).get("fields") or {}
-            values = render.build_context(session, doc.code, step.anchor.id, doc.number,
-                                          {**fields, "verifikasi_url": url})
-            template, template_id = render.active_template(session, doc.code)
+            values = render.finalised_context(doc.code, (latest.context or {}).get("values") or {},
+                                              doc.number, when.date(),
+                                              {**fields, "verifikasi_url": url})
             data = render.render(template, values, png, [f"Verifikasi: {url}"])
             context, name = {"fields": fields, "values": values}, f"{doc.code}-final.docx"
         elif latest.file_format == "docx":
@@ -277,12 +283,12 @@ def finalise(session: Session, user, item_id: int, document_id: int, *,
             name = latest.original_name
         else:
             data, name = storage.read(latest.file_path), latest.original_name
-        _add_version(session, doc, step, data, kind=latest.kind, file_format=latest.file_format,
-                     name=name, now=now, context=context, template_id=template_id,
-                     is_final=True)
         doc.status, doc.finalised_by_id, doc.finalised_at = (
             DocumentStatus.FINAL, user.id, to_db(now))
-        return doc
+        _add_version(session, doc, step, data, kind=latest.kind, file_format=latest.file_format,
+                     name=name, now=now, context=context, template_id=template_id,
+                     is_final=True, n=latest.n + 1)
+        return doc  # one flush, at commit: the number, the status and the final version
 
     doc = _run(session, work)
     if with_pdf:

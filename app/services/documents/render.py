@@ -70,6 +70,13 @@ def build_context(session: Session, code: str, item_id: int | None, number: str 
     return plain(context)
 
 
+def finalised_context(code: str, values: dict, number: str | None, day: dt.date,
+                      fields: dict) -> dict:
+    """The draft's values numbered, dated and given their verification address."""
+    return plain(document_context().finalised(code, dict(values), number=number, day=day,
+                                              fields=dict(fields or {})))
+
+
 def editable_fields(code: str) -> list[tuple[str, str]]:
     return list(document_context().editable_fields(code))
 
@@ -115,8 +122,12 @@ def verify_url(token: str) -> str:
 
 
 def qr_png(url: str) -> bytes:
+    """The verification QR code. The mask is fixed: any of the eight is a valid code, and
+    scoring all eight to pick the best (segno's default) took most of a finalisation's time
+    outside the render itself, for a code that always encodes a URL of the same shape."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    segno.make(url, error="m", mask=0, boost_error=False).save(
+        buffer, kind="png", scale=4, border=2)
     return buffer.getvalue()
 
 
