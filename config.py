@@ -141,6 +141,7 @@ class Config:
     # Naskah dinas (templates/docx/, app/services/docx_render.py, document_context.py): the
     # largest template an admin may upload, and the letterhead and place every document reads.
     IKU_TEMPLATE_MAX_BYTES = env_int("IKU_TEMPLATE_MAX_BYTES", 2 * 1024 * 1024)
+    IKU_RENDER_SECONDS = env_int("IKU_RENDER_SECONDS", 10)  # a render taking longer is stopped
     IKU_DOCX_MINISTRY = env_str("IKU_DOCX_MINISTRY", "Kementerian Sekretariat Negara")
     IKU_DOCX_ADDRESS = env_str("IKU_DOCX_ADDRESS", "Jalan Veteran Nomor 17–18, Jakarta 10110")
     IKU_DOCX_PLACE = env_str("IKU_DOCX_PLACE", "Jakarta")

@@ -21,9 +21,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import signal
 import threading
 import zipfile
 from collections import OrderedDict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from docx.shared import Mm
@@ -44,6 +46,7 @@ from app.services.docx_jinja import (  # TemplateRenderError is this module's er
 )
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_RENDER_SECONDS = 10.0
 MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # a zip bomb is refused before it is opened
 IMAGE_WIDTH = Mm(25)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # keeps \t and \n
@@ -88,6 +91,40 @@ def max_bytes() -> int:
     if has_app_context():
         return int(current_app.config.get("IKU_TEMPLATE_MAX_BYTES", DEFAULT_MAX_BYTES))
     return DEFAULT_MAX_BYTES
+
+
+class _TooSlow(BaseException):
+    """Raised by the render's alarm. A BaseException, so that no `except Exception` inside
+    Jinja, docxtpl or lxml swallows it on its way out of the render."""
+
+
+def render_seconds() -> float:
+    if has_app_context():
+        return float(current_app.config.get("IKU_RENDER_SECONDS", DEFAULT_RENDER_SECONDS))
+    return DEFAULT_RENDER_SECONDS
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop a render that takes longer than `seconds`: nested loops over big ranges pass every
+    static check and would hold a worker for hours. An interval timer (SIGALRM) interrupts pure
+    Python loops; signals reach only the main thread, which is where gunicorn's sync workers
+    and the CLI render. In another thread (a threaded server) the render runs unbounded here
+    and gunicorn's worker timeout is what stops it."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum, _frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def default_template(doc_code: str) -> bytes:
@@ -187,10 +224,16 @@ def render(template_bytes: bytes, context: dict, images: dict[str, bytes] | None
         if not isinstance(blob, bytes | bytearray):
             raise TemplateRenderError(f"Gambar {name} harus berupa berkas gambar.")
         data[name] = _Opaque(InlineImage(template, io.BytesIO(blob), width=IMAGE_WIDTH))
+    seconds = render_seconds()
     try:
-        template.render(data, jinja_env=ENV)
-        out = io.BytesIO()
-        template.save(out)
+        with _time_limit(seconds):
+            template.render(data, jinja_env=ENV)
+            out = io.BytesIO()
+            template.save(out)
+    except _TooSlow:
+        raise TemplateRenderError(
+            f"Template terlalu lama dirender (lebih dari {seconds:g} detik) dan dihentikan; "
+            "periksa perulangan di dalamnya.") from None
     except SecurityError:
         raise TemplateRenderError(
             "Template mencoba melakukan sesuatu yang tidak diizinkan dan tidak dirender.") from None

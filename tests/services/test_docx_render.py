@@ -192,3 +192,21 @@ def test_an_unknown_document_is_refused():
         "Jenis naskah 'surat_cinta' tidak dikenal."]
     with pytest.raises(TemplateRenderError, match="tidak dikenal"):
         docx_render.default_template("surat_cinta")
+
+
+def test_a_template_that_renders_too_long_is_stopped_and_refused(monkeypatch):
+    """Nested loops pass every static check; the render's time limit stops them."""
+    import time
+
+    monkeypatch.setitem(current_app.config, "IKU_RENDER_SECONDS", 0.5)
+    slow = docx_with("{% for i in range(100000) %}{% for j in range(100000) %}"
+                     "{% endfor %}{% endfor %}{{ nomor }}")
+    start = time.monotonic()
+    problems = validate_template("memo_penyusunan_iku", slow)
+    assert time.monotonic() - start < 5
+    assert len(problems) == 1 and "terlalu lama dirender (lebih dari 0.5 detik)" in problems[0]
+    with pytest.raises(TemplateRenderError, match="terlalu lama"):
+        render(slow, sample_context("memo_penyusunan_iku"))
+    # the alarm is gone afterwards: a normal render is untouched by it
+    assert "MEMORANDUM" in text(render(docx_render.default_template("memo_penyusunan_iku"),
+                                       sample_context("memo_penyusunan_iku")))
