@@ -67,6 +67,7 @@ def app():
     if url.startswith("postgresql"):
         _recreate_postgres_database(url)
     application = create_app(TestConfig)
+    application.test_client_class = FreshContextClient  # any test's app.test_client(), always
     with application.app_context():
         from flask_migrate import upgrade
 

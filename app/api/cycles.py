@@ -67,6 +67,38 @@ class EngineApi(BaseModelApi):
                 raise
             return None, self.response_422(message=str(db_errors.explain(exc)))
 
+    @staticmethod
+    def _body() -> dict:
+        """The request's fields: a JSON object, or the form fields of a multipart upload."""
+        if request.is_json:
+            body = request.get_json(silent=True)
+            return body if isinstance(body, dict) else {}
+        body = request.form.to_dict()
+        if "expected_version" in body:
+            with contextlib.suppress(ValueError):
+                body["expected_version"] = int(body["expected_version"])
+        return body
+
+    @staticmethod
+    def _attachment():
+        """The uploaded file: multipart `attachment`, or JSON {attachment: {filename,
+        content_base64}} for clients that only speak JSON."""
+        upload = request.files.get("attachment")
+        if upload is not None and upload.filename:
+            return cycles.Attachment(upload.filename, upload.read())
+        data = request.get_json(silent=True) if request.is_json else None
+        spec = data.get("attachment") if isinstance(data, dict) else None
+        if not spec:
+            return None
+        try:
+            content = base64.b64decode(spec.get("content_base64") or "", validate=True)
+        except (binascii.Error, AttributeError, TypeError) as exc:
+            raise ValueError("Lampiran harus berupa base64 yang sah.") from exc
+        filename = spec.get("filename") or ""
+        if not isinstance(filename, str):
+            raise ValueError("filename harus berupa teks.")
+        return cycles.Attachment(filename, content)
+
 
 class CycleApi(EngineApi):
     datamodel = SQLAInterface(Cycle)
@@ -115,7 +147,6 @@ class CycleApi(EngineApi):
             "reason": cycle.reason, "status": cycle.status,
             "started_at": _iso(cycle.started_at), "planned_end": _iso(cycle.planned_end),
         })
-
 
     @expose("/<int:pk>/cancel", methods=["POST"])
     @protect()
@@ -178,17 +209,6 @@ class WorkItemApi(EngineApi):
             "assignee_user_id": item.assignee_user_id, "due_at": _iso(item.due_at),
         })
 
-    @staticmethod
-    def _body() -> dict:
-        if request.is_json:
-            body = request.get_json(silent=True)
-            return body if isinstance(body, dict) else {}
-        body = request.form.to_dict()
-        if "expected_version" in body:
-            with contextlib.suppress(ValueError):
-                body["expected_version"] = int(body["expected_version"])
-        return body
-
     @expose("/<int:pk>/start", methods=["POST"])
     @protect()
     def act_start(self, pk: int):
@@ -206,24 +226,6 @@ class WorkItemApi(EngineApi):
             return self.response_422(message=str(exc))
         return self._act(pk, cycles.complete_item, note=self._body().get("note"),
                          attachment=attachment)
-
-    @staticmethod
-    def _attachment():
-        upload = request.files.get("attachment")
-        if upload is not None and upload.filename:
-            return cycles.Attachment(upload.filename, upload.read())
-        data = request.get_json(silent=True) if request.is_json else None
-        spec = data.get("attachment") if isinstance(data, dict) else None
-        if not spec:
-            return None
-        try:
-            content = base64.b64decode(spec.get("content_base64") or "", validate=True)
-        except (binascii.Error, AttributeError, TypeError) as exc:
-            raise ValueError("Lampiran harus berupa base64 yang sah.") from exc
-        filename = spec.get("filename") or ""
-        if not isinstance(filename, str):
-            raise ValueError("filename harus berupa teks.")
-        return cycles.Attachment(filename, content)
 
     @expose("/<int:pk>/return", methods=["POST"])
     @protect()

@@ -1,5 +1,6 @@
 """REST API of documents: the register (scoped: a liaison gets its unit's, 404 for others),
-the download of any version as DOCX or PDF, and generate/finalise for the bureau.
+the download of any version as DOCX or PDF, and generate, upload a corrected version, finalise
+and upload the signed scan for the bureau (files as multipart `attachment` or base64 JSON).
 
 Same permissions as the pages (Document: read/export/act) and the same service: a refusal is
 422 with its message, a document out of scope or unknown is 404.
@@ -23,8 +24,11 @@ from app.services import db_errors, documents
 COLUMNS = ["id", "code", "title", "kind", "cycle_id", "cycle.code", "work_item_id",
            "step_code", "org_unit.code", "number", "number_manual", "status",
            "superseded_by_id", "created_at", "finalised_at", "signed_at"]
-ACTIONS = {"download": "read", "generate": "act", "finalise": "act"}
+ACTIONS = {"download": "read", "generate": "act", "finalise": "act", "upload": "act",
+           "signed_scan": "act"}
 _TEXT = {"type": "string"}
+_FILE = {"attachment": {"type": "object", "properties": {"filename": _TEXT,
+                                                        "content_base64": _TEXT}}}
 
 
 class DocumentApi(EngineApi):
@@ -40,6 +44,10 @@ class DocumentApi(EngineApi):
     openapi_spec_methods = {
         "finalise": {"post": path_operation("Finalise (number, freeze) a document", {
             "item_id": {"type": "integer"}, "number": _TEXT})},
+        "upload": {"post": path_operation("Upload a corrected version (DOCX or PDF) of a draft", {
+            "item_id": {"type": "integer"}, "note": _TEXT, **_FILE}, (201, 401, 403, 404, 422))},
+        "signed_scan": {"post": path_operation("Upload the signed scan (PDF) of a final document", {
+            "item_id": {"type": "integer"}, "number": _TEXT, **_FILE}, (201, 401, 403, 404, 422))},
     }
 
     def _engine(self, call, *args, **kwargs):
@@ -103,6 +111,41 @@ class DocumentApi(EngineApi):
         if refusal is not None:
             return refusal
         return self.response(200, id=doc.id, result=self._result(doc))
+
+    @expose("/<int:pk>/upload", methods=["POST"])
+    @protect()
+    def upload(self, pk: int):
+        """A reviewer's corrected file, a new version of a draft: {item_id, note?, attachment}."""
+        return self._file_action(pk, documents.upload_version, "note")
+
+    @expose("/<int:pk>/signed-scan", methods=["POST"])
+    @protect()
+    def signed_scan(self, pk: int):
+        """The scan of the signed paper (PDF): {item_id, number?, attachment}; number is the
+        one Biro Tata Usaha gave a decree or regulation numbered by hand."""
+        return self._file_action(pk, documents.upload_signed_scan, "number")
+
+    def _file_action(self, pk: int, call, text_field: str):
+        if not self._in_scope(pk):
+            return self.response_404()
+        body = self._body()
+        item_id = db_errors.as_db_int(body.get("item_id"))
+        text = body.get(text_field)
+        try:
+            attachment = self._attachment()
+        except ValueError as exc:
+            return self.response_422(message=str(exc))
+        if item_id is None or attachment is None or (text is not None and not isinstance(text, str)):
+            return self.response_422(
+                message=f"item_id dan attachment (berkas) wajib diisi; {text_field} berupa teks.")
+        keyword = {"note": "note", "number": "manual_number"}[text_field]
+        version, refusal = self._engine(call, item_id, pk, attachment.filename, attachment.data,
+                                        **{keyword: text})
+        if refusal is not None:
+            return refusal
+        doc = db.session.get(Document, pk)
+        return self.response(201, id=pk, result={**self._result(doc), "version": version.n,
+                                                 "sha256": version.sha256})
 
     @staticmethod
     def _result(doc: Document) -> dict:

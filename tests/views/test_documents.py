@@ -205,3 +205,57 @@ def test_api_scope_generate_and_download(step2a, app, api_token, db_session, tea
     pdf = client.get(f"/api/v1/document/{doc_id}/download?format=pdf",
                      headers=api_token("auditor"))
     assert pdf.status_code == 422 and "LibreOffice" in pdf.get_json()["message"]
+
+
+def test_api_upload_corrected_version_then_signed_scan(step2a, app, api_token, db_session, team):
+    """A reviewer uploads a corrected DOCX (multipart) as a new version, finalises it, and the
+    signed scan (base64 JSON) makes the document signed; wrong files and roles are refused."""
+    import base64
+
+    cycle, drafter = step2a
+    leaf = item(db_session, cycle.id, "s02.a.2")
+    client = app.test_client()
+    made = client.post("/api/v1/document/generate", headers=api_token(drafter),
+                       json={"item_id": leaf.id, "doc_code": MEMO, "fields": {"hal": "API"}})
+    doc_id = made.get_json()["id"]
+    act(db_session, team, cycle.id, "complete", "s02.a.2")
+    review = item(db_session, cycle.id, "s02.a.3")
+    reviewer = api_token(db_session.get(IkuUser, review.assignee_user_id).username)
+    corrected = stub_template("Koreksi dari penelaah")
+    url = f"/api/v1/document/{doc_id}/upload"
+    assert client.post(url, headers=api_token("auditor"), data={
+        "item_id": review.id, "attachment": (io.BytesIO(corrected), "koreksi.docx")},
+        content_type="multipart/form-data").status_code == 403
+    assert client.post(url, headers=api_token("pengguna1"), data={
+        "item_id": review.id, "attachment": (io.BytesIO(corrected), "koreksi.docx")},
+        content_type="multipart/form-data").status_code == 403
+    bad = client.post(url, headers=reviewer, data={
+        "item_id": review.id, "attachment": (io.BytesIO(b"bukan docx"), "koreksi.docx")},
+        content_type="multipart/form-data")
+    assert bad.status_code == 422 and "DOCX atau PDF" in bad.get_json()["message"]
+    missing = client.post(url, headers=reviewer, json={"item_id": review.id})
+    assert missing.status_code == 422 and "attachment" in missing.get_json()["message"]
+    uploaded = client.post(url, headers=reviewer, data={
+        "item_id": review.id, "note": "ejaan", "attachment": (io.BytesIO(corrected),
+                                                              "koreksi.docx")},
+        content_type="multipart/form-data")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    result = uploaded.get_json()["result"]
+    assert (result["version"], result["status"]) == (2, "draft")
+    assert result["sha256"] == storage.sha256(corrected)
+    got = client.get(f"/api/v1/document/{doc_id}/download", headers=reviewer)
+    assert "Koreksi dari penelaah" in docx_text(got.data)
+    scan = {"item_id": review.id, "attachment": {
+        "filename": "pindaian.pdf", "content_base64": base64.b64encode(b"%PDF-1.4 ttd").decode()}}
+    early = client.post(f"/api/v1/document/{doc_id}/signed-scan", headers=reviewer, json=scan)
+    assert early.status_code == 422 and "dokumen final" in early.get_json()["message"]
+    assert client.post(f"/api/v1/document/{doc_id}/finalise", headers=reviewer,
+                       json={"item_id": review.id}).status_code == 200
+    not_pdf = client.post(f"/api/v1/document/{doc_id}/signed-scan", headers=reviewer, json={
+        **scan, "attachment": {"filename": "x.pdf", "content_base64": base64.b64encode(
+            corrected).decode()}})
+    assert not_pdf.status_code == 422 and "PDF" in not_pdf.get_json()["message"]
+    signed = client.post(f"/api/v1/document/{doc_id}/signed-scan", headers=reviewer, json=scan)
+    assert signed.status_code == 201, signed.get_json()
+    assert signed.get_json()["result"]["status"] == "signed"
+    assert db_session.get(Document, doc_id).status == "signed"
