@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _flask(db_url: str, *args: str) -> str:
+    """`flask <args>` as `make run` runs it; the demo's document files go next to the tests'
+    temporary files, not into the checkout's instance/ folder."""
     env = {**os.environ, "IKU_CONFIG": "DevConfig", "SECRET_KEY": "demo-test-key",
-           "DATABASE_URL": db_url, "FLASK_APP": "wsgi.py"}
+           "DATABASE_URL": db_url, "FLASK_APP": "wsgi.py", "IKU_SOFFICE": "off",
+           "IKU_DOCUMENTS_DIR": os.path.join(tempfile.gettempdir(), "iku-demo-test-documents")}
     env.pop("TEST_DATABASE_URL", None)
     result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
@@ -96,6 +100,22 @@ def test_one_unit_waits_for_a_decision_on_its_change_proposal(demo_db):
     rows = _rows(conn, "SELECT u.code, p.status, p.reason FROM change_proposal p "
                        "JOIN org_unit u ON u.id = p.org_unit_id")
     assert rows == [("SETKEMEN", "submitted", "organisation_change")]
+
+
+def test_the_steps_done_have_their_documents_numbered_as_the_standard_says(demo_db):
+    """Memoranda and letters sent in steps 2-3 are final with the bureau's number; decrees
+    numbered by Biro Tata Usaha wait for it; the Rancangan Permensesneg of step 4 goes on to
+    the later steps as a draft."""
+    conn, _output, _url = demo_db
+    rows = dict((code, (status, number)) for code, status, number in _rows(
+        conn, "SELECT code, status, number FROM document"))
+    assert rows["memo_usulan_tim"][0] == "final"
+    assert rows["memo_usulan_tim"][1].startswith("1/D-3/")
+    assert rows["surat_penyusunan_iku"][0] == "final" and rows["surat_penyusunan_iku"][1]
+    assert rows["rancangan_kepmen_tim"] == ("final", None)
+    assert rows["rancangan_permen_iku"] == ("draft", None)
+    versions = _rows(conn, "SELECT count(*) FROM document_version WHERE is_final")
+    assert versions[0][0] == sum(1 for status, _ in rows.values() if status == "final")
 
 
 def test_demo_is_idempotent(demo_db):

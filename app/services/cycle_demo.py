@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.cycles import Cycle, WorkItem, WorkItemStatus
 from app.models.org import IkuUser, Section
-from app.services import cycles
+from app.services import cycles, documents
 from app.services.calendar import load_schedule
 from app.services.cycles.flow import from_db
 from app.services.standards import current_standard
@@ -92,6 +92,33 @@ def _done_at(item: WorkItem, left: int, last: dt.datetime, schedule) -> dt.datet
     return max(add_duration(ready, f"{share} menit", schedule), last + dt.timedelta(minutes=1))
 
 
+def _action(cycle: Cycle, code: str) -> str | None:
+    """The standard's action (draft, review, sign, number, send...) of an item, by its code
+    (s02.a.5, s02.a.7@AK1: the step, then the labels of its sub-steps)."""
+    parts = code.split("@")[0].split(".")
+    node = next((s for s in cycle.standard.content.get("steps", []) if s["code"] == parts[0]), {})
+    for label in parts[1:]:
+        node = next((s for s in node.get("substeps", [])
+                     if str(s.get("label", "")).rstrip(")") == label), {})
+    return node.get("action")
+
+
+def _documents(cycle: Cycle, leaf: WorkItem, actor: IkuUser, at: dt.datetime) -> None:
+    """The naskah dinas of the step, as its people make them: generated at the first sub-step
+    of its chain, finalised (numbered) when the chain numbers or sends it, left a draft when it
+    goes on to a later step; so the register, the item pages and the verification page have
+    real documents. PDFs are left for the first download."""
+    anchor = documents.anchor_of(db.session, leaf)
+    if anchor is None:
+        return
+    for code in anchor.documents:
+        doc = documents.current_document(db.session, anchor.id, code)
+        if doc is None:
+            doc = documents.generate(db.session, actor, leaf.id, code, {}, now=at)
+        if doc.status == "draft" and _action(cycle, leaf.code) in ("number", "send"):
+            documents.finalise(db.session, actor, leaf.id, doc.id, now=at, with_pdf=False)
+
+
 def work_steps(cycle: Cycle, steps: tuple[str, ...], last: dt.datetime, now: dt.datetime,
                schedule=None) -> dt.datetime:
     """Complete every open leaf of `steps`, in order, as its people would, between `last` and
@@ -109,6 +136,7 @@ def work_steps(cycle: Cycle, steps: tuple[str, ...], last: dt.datetime, now: dt.
                    last + dt.timedelta(seconds=1))
         actor = _actor(leaf, users, cycle.lead_section)
         _minutes(leaf, actor, last, schedule)
+        _documents(cycle, leaf, actor, last)
         cycles.complete_item(db.session, actor, leaf.id, note="Selesai (data demo).", now=last,
                              schedule=schedule)
     return last

@@ -29,6 +29,8 @@ from app.services.documents.errors import (  # noqa: F401
     TemplateInvalidError,
 )
 from app.services.documents.lifecycle import (  # noqa: F401
+    anchor_of,
+    current_document,
     finalise,
     generate,
     latest_version,
