@@ -31,6 +31,19 @@ def demo_command() -> None:
         click.echo(line)
 
 
+@iku.command("documents-pdf")
+@click.option("--limit", default=50, show_default=True, help="versions to convert in this run")
+def documents_pdf_command(limit) -> None:
+    """Make the PDFs of final documents that have none (LibreOffice absent or off when they
+    were finalised), in one LibreOffice run."""
+    from app.extensions import db
+    from app.services import documents
+
+    if not documents.pdf_available():
+        _fail(RuntimeError("LibreOffice tidak terpasang; PDF tidak dapat dibuat."))
+    click.echo(f"PDF dibuat: {documents.make_missing_pdfs(db.session, limit)}.")
+
+
 @iku.command("create-user")
 @click.argument("username")
 @click.option("--email", required=True)

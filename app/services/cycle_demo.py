@@ -194,5 +194,8 @@ def load_demo_cycle(now: dt.datetime | None = None) -> list[str]:
         now=start, schedule=schedule)
     last = work_steps(cycle, WORKED_STEPS, start, now, schedule)
     _discussion_groups(cycle, users, max(last, now - dt.timedelta(minutes=20)), schedule)
+    pdfs = documents.make_missing_pdfs(db.session) if documents.pdf_available() else 0
     return [f"Siklus demo {CODE} dimulai {start:%d-%m-%Y %H:%M} WIB, kini pada langkah "
-            "Pembahasan Substansi."]
+            "Pembahasan Substansi.", f"Naskah dinas demo: PDF dibuat untuk {pdfs} dokumen final."
+            if pdfs else "Naskah dinas demo: PDF dibuat saat pertama diunduh (LibreOffice "
+            "tidak terpasang)."]

@@ -55,3 +55,18 @@ def test_two_conversions_at_once_both_succeed(app, docs_env, monkeypatch):
     for thread in threads:
         thread.join(120)
     assert len(results) == 2 and all(r and r.startswith(b"%PDF-") for r in results)
+
+
+def test_finals_made_without_libreoffice_get_their_pdfs_in_one_run(at_2a, app, monkeypatch):
+    run = at_2a
+    item = run.item("s02.a.2")
+    memo = documents.generate(run.session, run.actor(item), item.id, "memo_usulan_tim", {})
+    run.do("complete", "s02.a.2", wib(4, 11))
+    item = run.item("s02.a.3")
+    memo = documents.finalise(run.session, run.actor(item), item.id, memo.id)  # PDF off
+    final = documents.latest_version(run.session, memo.id)
+    assert final.pdf_path is None
+    monkeypatch.setitem(app.config, "IKU_SOFFICE", "")
+    assert documents.make_missing_pdfs(run.session) == 1
+    assert storage.read(final.pdf_path).startswith(b"%PDF-")
+    assert documents.make_missing_pdfs(run.session) == 0

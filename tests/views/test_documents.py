@@ -114,6 +114,10 @@ def test_download_and_register_per_role(step2a, client, login, db_session, team,
     assert response.status_code == 200, username
     assert doc.number in docx_text(response.data)
     assert register.status_code == 200 and doc.number in register.get_data(as_text=True)
+    show = visible(client.get(f"/documentview/show/{doc.id}").get_data(as_text=True))
+    assert doc.title in show and MEMO not in show, "the type reads as its title, not its code"
+    assert "LibreOffice" in show and "/documents/" in client.get(
+        f"/documentview/show/{doc.id}").get_data(as_text=True)
     logged = db_session.scalars(select(AuditEntry).where(
         AuditEntry.action == "download", AuditEntry.entity_id == str(doc.id))).all()
     assert logged and logged[-1].actor == username

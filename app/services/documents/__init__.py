@@ -45,6 +45,7 @@ from app.services.documents.reading import (  # noqa: F401
     FileMatch,
     download,
     item_documents,
+    make_missing_pdfs,
     make_pdf,
     verify_file,
     verify_token,

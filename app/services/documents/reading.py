@@ -93,6 +93,26 @@ def make_pdf(session: Session, version: DocumentVersion) -> bytes | None:
     return data
 
 
+def make_missing_pdfs(session: Session, limit: int = 50) -> int:
+    """PDFs of final DOCX versions made while LibreOffice was absent or off (the demo, or a
+    server it was installed on later), converted in one LibreOffice run; how many were made."""
+    versions = session.scalars(
+        select(DocumentVersion).where(DocumentVersion.is_final.is_(True),
+                                      DocumentVersion.file_format == "docx",
+                                      DocumentVersion.pdf_path.is_(None))
+        .order_by(DocumentVersion.id).limit(limit)).all()
+    made = 0
+    for version, data in zip(versions, pdf.convert_many(
+            [storage.read(v.file_path) for v in versions]), strict=True):
+        if data is not None:
+            stored = storage.store(data, "dokumen.pdf")
+            version.pdf_path, version.pdf_sha256, version.pdf_size = (
+                stored.path, stored.sha256, stored.size)
+            made += 1
+    session.commit()
+    return made
+
+
 # ----------------------------------------------------------------------- the item page
 @dataclass(frozen=True)
 class DocumentSlot:

@@ -38,7 +38,7 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
     list_title = show_title = _l("Document register")
     list_columns = ["number", "title", "cycle", "work_item", "kind", "status", "org_unit",
                     "created_at", "finalised_at"]
-    show_columns = ["number", "title", "code", "cycle", "work_item", "kind", "status",
+    show_columns = ["number", "title", "cycle", "work_item", "kind", "status",
                     "org_unit", "created_by", "created_at", "finalised_by", "finalised_at",
                     "signed_at", "superseded_by"]
     search_columns = ["cycle", "code", "kind", "status", "number", "title", "created_at",
@@ -50,7 +50,7 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
         "number": _l("Number"), "title": _l("Title"), "code": _l("Document type"),
         "cycle": _l("Cycle"), "work_item": _l("Step"), "kind": _l("Kind"),
         "status": _l("Status"), "org_unit": _l("Organisation unit"),
-        "created_by": _l("Created by"), "created_at": _l("Created"),
+        "created_by": _l("Created by"), "created_at": _l("Created on"),
         "finalised_by": _l("Finalised by"), "finalised_at": _l("Finalised"),
         "signed_at": _l("Signed"), "superseded_by": _l("Superseded by"),
     }  # fmt: skip
@@ -80,6 +80,11 @@ class DocumentTemplateView(BaseModelView):
         "active": _l("Active"), "uploaded_by": _l("Uploaded by"),
         "uploaded_at": _l("Uploaded"),
     }  # fmt: skip
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        _display(self, code=lambda row: documents.document_types(db.session).get(row.code,
+                                                                                 row.code))
 
     @expose("/add", methods=["GET", "POST"])
     @has_access

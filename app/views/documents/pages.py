@@ -215,3 +215,4 @@ def document_in_scope(document_id):
 def register_item_section(app) -> None:
     app.jinja_env.globals["iku_item_documents"] = item_section
     app.jinja_env.globals["iku_document"] = document_in_scope
+    app.jinja_env.globals["iku_pdf_available"] = documents.pdf_available
