@@ -123,7 +123,7 @@ def _give_open_shares(session: Session, actor, unit: OrgUnit, user: IkuUser,
         Cycle.status == CycleStatus.ACTIVE, WorkItem.org_unit_id == unit.id,
         WorkItem.kind == WorkItemKind.UNIT, WorkItem.is_leaf,
         WorkItem.assignee_user_id.is_(None), WorkItem.status.in_(UNFINISHED))).all()
-    person = Directory(session).person(actor.id)
+    person = Directory(session, only=(actor.id,)).person(actor.id)
     for item in items:
         cycle = lock_cycle(session, item.cycle_id)
         item.assignee_user_id = user.id

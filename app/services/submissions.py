@@ -100,7 +100,7 @@ def _check_fields(approver_name, approver_position, approved_on, now) -> tuple[s
 def _unit_of(session: Session, user, org_unit_id: int | None) -> OrgUnit:
     """The liaison's own unit; a bureau user names the unit it records for."""
     own = getattr(user, "org_unit_id", None)
-    person = Directory(session).person(user.id)
+    person = Directory(session, only=(user.id,)).person(user.id)
     if person is not None and person.is_liaison:
         if org_unit_id not in (None, own):
             raise SubmissionRefusedError(gettext(

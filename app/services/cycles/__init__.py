@@ -141,7 +141,7 @@ def cancel_cycle(session: Session, user, cycle_id: int, *, reason: str,
                  now: dt.datetime | None = None) -> Cycle:
     """Stop a cycle for good (started by mistake, superseded); its history stays."""
     now = real_now(now)
-    person = Directory(session).person(user.id)
+    person = Directory(session, only=(user.id,)).person(user.id)
     rules.check_can_start_cycle(person)
     reason = rules.check_reason(reason, "pembatalan")
     cycle = lock_cycle(session, cycle_id)

@@ -97,7 +97,7 @@ def session_page(session: Session, user, session_id: int,
             u.org_unit_id == unit_id for u in found.group.unit_links)):
         raise DiscussionNotFoundError("Sesi pembahasan tidak ditemukan.")
     group = found.group
-    person = Directory(session).person(user.id)
+    person = Directory(session, only=(user.id,)).person(user.id)
     decided = {d.indicator_id: d for d in found.decisions}
     rows = [IndicatorRow(ind, decided[ind.id].decision if ind.id in decided else None,
                          decided[ind.id].change if ind.id in decided else None)

@@ -67,7 +67,7 @@ class _Record:
         found = session.get(DiscussionSession, session_id)
         if found is None:
             raise DiscussionNotFoundError("Sesi pembahasan tidak ditemukan.")
-        self.person = Directory(session).person(user.id)
+        self.person = Directory(session, only=(user.id,)).person(user.id)
         self.cycle = lock_cycle(session, found.group.cycle_id)
         rules.check_cycle_open(self.cycle)
         self.tree = load_tree(session, self.cycle.id)
@@ -137,7 +137,7 @@ def add_attendance(session: Session, user, session_id: int, *, name: str | None,
                                                         for u in rec.group.unit_links}):
         raise DiscussionRecordInvalidError(
             "Satuan organisasi peserta harus salah satu satuan organisasi kelompok ini.")
-    person = Directory(session).person(user_id) if user_id else None
+    person = Directory(session, only=(user_id,)).person(user_id) if user_id else None
     if user_id and person is None:
         raise DiscussionRecordInvalidError("Akun peserta tidak ditemukan.")
     name = _text(name, 200) or (person.name if person else "")

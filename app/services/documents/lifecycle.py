@@ -94,7 +94,7 @@ def _prepare(session: Session, user, item_id: int, code: str | None = None) -> S
         raise DocumentStateError(
             "Dokumen hanya dapat dibuat atau diubah pada butir yang sedang menjadi giliran "
             "Anda (siap atau sedang dikerjakan).")
-    directory = Directory(session)
+    directory = Directory(session, only=(user.id, item.assignee_user_id))
     unit = session.get(OrgUnit, item.org_unit_id) if item.org_unit_id else None
     rules.acting_as(directory, item, directory.person(user.id), unit.name if unit else None)
     return Step(item, anchor, cycle, user.id)

@@ -127,7 +127,7 @@ def qr_png(url: str) -> bytes:
     outside the render itself, for a code that always encodes a URL of the same shape."""
     buffer = io.BytesIO()
     segno.make(url, error="m", mask=0, boost_error=False).save(
-        buffer, kind="png", scale=4, border=2)
+        buffer, kind="png", scale=4, border=2, compresslevel=1)
     return buffer.getvalue()
 
 
