@@ -106,7 +106,7 @@ def sink_messages(query: str = "", page: int = 0, page_size: int = 25
         return [], 0
     box = mailbox.Maildir(folder, create=False)
     found = []
-    for key in box:
+    for key in box.iterkeys():
         try:
             found.append(_parse(key, box.get_bytes(key)))
         except (KeyError, OSError):
