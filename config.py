@@ -127,6 +127,8 @@ class Config:
     MAIL_SUPPRESS_SEND = False
     IKU_MAIL_BATCH = env_int("IKU_MAIL_BATCH", 100)  # emails claimed and sent per connection
     IKU_MAIL_LEASE_SECONDS = env_int("IKU_MAIL_LEASE_SECONDS", 300)  # a claim's life
+    # Outcomes committed together: a worker killed mid-batch resends at most this many.
+    IKU_MAIL_COMMIT_EVERY = env_int("IKU_MAIL_COMMIT_EVERY", 10)
     IKU_MAIL_TIMEOUT_SECONDS = env_int("IKU_MAIL_TIMEOUT_SECONDS", 30)  # SMTP socket timeout
     IKU_MAIL_RETRY_BASE_SECONDS = env_int("IKU_MAIL_RETRY_BASE_SECONDS", 60)
     IKU_MAIL_RETRY_MAX_SECONDS = env_int("IKU_MAIL_RETRY_MAX_SECONDS", 3600)

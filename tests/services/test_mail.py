@@ -224,3 +224,12 @@ def test_assignment_and_return_notify_by_mail(at_2a, db_session, bureau):
         OutboundMail.subject.like("Dikembalikan%"))).one()
     assert returned.to_addrs == ["c_staf1b@iku.test"]
     assert "Lampiran belum lengkap" in returned.body_text
+
+
+def test_long_lines_are_folded_so_the_server_takes_them(db_session, smtp):
+    words = " ".join(f"kata{n}" for n in range(600))  # one 5,000-character line
+    mail.queue(db_session, "staf@iku.test", "Baris panjang", words, html=f"<p>{words}</p>")
+    db_session.commit()
+    assert _drain(db_session, T).sent == 1
+    body = smtp.messages[0].get_body(preferencelist=("plain",)).get_content()
+    assert body.split() == words.split()

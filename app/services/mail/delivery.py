@@ -3,9 +3,10 @@
 Guarantee: at-least-once, with an idempotent claim. A row is claimed by exactly one worker
 (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then a conditional UPDATE that re-checks the
 row is still due; SQLite: the same conditional UPDATE, which SQLite's single writer makes
-atomic), under a lease. Each outcome is committed right after the server answers, so a message
-is sent twice only if a worker dies between the server's "250 OK" and that commit; the lease
-then expires and another worker sends it again with the same Message-ID.
+atomic), under a lease. Outcomes are committed in small groups (IKU_MAIL_COMMIT_EVERY) as the
+server answers, so a message is sent twice only if a worker dies between the server's "250 OK"
+and the commit of its group; the lease then expires and another worker sends it again, with
+the same Message-ID.
 
 Failures: no connection, a timeout, a dropped connection or a 4xx answer are temporary (back to
 queued, retried with exponential backoff, without limit); a 5xx answer is permanent and the
@@ -151,19 +152,25 @@ def _text(value) -> str:
 
 
 class Recorder:
-    """Writes each outcome and commits it at once (the window for a duplicate stays one
-    message wide)."""
+    """Writes the outcomes, IKU_MAIL_COMMIT_EVERY at a time in one statement and commit: the
+    window in which a crash makes a message go out twice is that many messages wide."""
 
     def __init__(self, session: Session, now: dt.datetime, result: DeliveryResult):
         self.session, self.now, self.result = session, now, result
         self.max_attempts = _config("IKU_MAIL_MAX_ATTEMPTS", 3)
+        self.every = max(1, _config("IKU_MAIL_COMMIT_EVERY", 10))
+        self.pending: list[dict] = []
 
     def _write(self, mail_id: int, **values) -> None:
-        self.session.execute(
-            update(OutboundMail).where(OutboundMail.id == mail_id)
-            .values(claim_token=None, lease_until=None, **values)
-            .execution_options(synchronize_session=False))
-        self.session.commit()
+        self.pending.append({"id": mail_id, "claim_token": None, "lease_until": None, **values})
+        if len(self.pending) >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.session.execute(update(OutboundMail), self.pending)
+            self.session.commit()
+            self.pending = []
 
     def sent(self, out: _Outgoing) -> None:
         self.result.sent += 1
@@ -221,6 +228,7 @@ def deliver(session: Session, *, batch: int | None = None,
             record.temporary(pending.pop(0), text)
     for out in pending:  # connection lost or closed: the rest waits for the next round
         record.temporary(out, result.errors[-1] if result.errors else "koneksi terputus")
+    record.flush()
     return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import socket
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import make_msgid
@@ -124,6 +125,16 @@ def _attachment(session: Session, ref: FileRef) -> MailAttachment:
                           sha256=storage.sha256(data), size=len(data))
 
 
+def fold(body: str | None, width: int = 900) -> str | None:
+    """Lines of at most `width` characters, broken at spaces: Flask-Mail sends UTF-8 bodies
+    unencoded (8bit), and SMTP refuses a line over 998 bytes with a permanent 500."""
+    if body is None or all(len(line) <= width for line in body.splitlines()):
+        return body
+    return "\n".join("\n".join(textwrap.wrap(line, width, break_long_words=False,
+                                             break_on_hyphens=False)) if len(line) > width
+                     else line for line in body.splitlines())
+
+
 def queue(session: Session, to: Iterable[str] | str, subject: str, text: str, *,
           html: str | None = None, cc: Iterable[str] = (), attachments: Iterable[FileRef] = (),
           kind: str = "notice", dedupe_key: str | None = None, check_dedupe: bool = True,
@@ -147,7 +158,7 @@ def queue(session: Session, to: Iterable[str] | str, subject: str, text: str, *,
     now = utcnow()
     domain = current_app.config.get("IKU_MAIL_MESSAGE_ID_DOMAIN") or _host()
     mail = OutboundMail(kind=kind, to_addrs=to_list, cc_addrs=cc_list, subject=subject,
-                        body_text=text, body_html=html, message_id=make_msgid("iku", domain),
+                        body_text=fold(text), body_html=fold(html), message_id=make_msgid("iku", domain),
                         dedupe_key=dedupe_key, status=MailStatus.QUEUED, attempts=0,
                         next_attempt_at=now, created_at=now, attachments=files, **links)
     if add:
