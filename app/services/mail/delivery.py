@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import DateTime, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.models.mail import MailStatus, OutboundMail
@@ -151,6 +151,14 @@ def _text(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+_T = OutboundMail.__table__
+_OUTCOME = (update(_T).where(_T.c.id == bindparam("b_id"))
+            .values(status=bindparam("b_status"), sent_at=bindparam("b_sent_at"),
+                    last_error=bindparam("b_error"), claim_token=None, lease_until=None,
+                    next_attempt_at=func.coalesce(bindparam("b_next", type_=DateTime),
+                                                  _T.c.next_attempt_at)))
+
+
 class Recorder:
     """Writes the outcomes, IKU_MAIL_COMMIT_EVERY at a time in one statement and commit: the
     window in which a crash makes a message go out twice is that many messages wide."""
@@ -161,14 +169,17 @@ class Recorder:
         self.every = max(1, _config("IKU_MAIL_COMMIT_EVERY", 10))
         self.pending: list[dict] = []
 
-    def _write(self, mail_id: int, **values) -> None:
-        self.pending.append({"id": mail_id, "claim_token": None, "lease_until": None, **values})
+    def _write(self, mail_id: int, status: str, *, sent_at=None, last_error=None,
+               next_attempt_at=None) -> None:
+        self.pending.append({"b_id": mail_id, "b_status": status, "b_sent_at": sent_at,
+                             "b_error": last_error, "b_next": next_attempt_at})
         if len(self.pending) >= self.every:
             self.flush()
 
     def flush(self) -> None:
+        """One executemany of a fixed statement (no per-row ORM work), then commit."""
         if self.pending:
-            self.session.execute(update(OutboundMail), self.pending)
+            self.session.execute(_OUTCOME, self.pending)
             self.session.commit()
             self.pending = []
 
