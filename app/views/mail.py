@@ -196,6 +196,17 @@ def document_mail(document_id):
             "labels": STATUS_LABELS}
 
 
+def item_dispatch(item_id):
+    """For the item page's completion form: the final document a "menyampaikan" sub-step may
+    send while completing, with the recipient groups; None elsewhere or without permission."""
+    if not current_app.appbuilder.sm.has_access("can_dispatch", "MailDispatch"):
+        return None
+    doc = service.sendable_document(db.session, int(item_id))
+    if doc is None:
+        return None
+    return {"document": doc, "groups": {k: v for k, v in GROUP_LABELS.items() if k != "people"}}
+
+
 def outbox_mail(pk):
     """For the outbox's show page (already permission-checked): the email and attachments."""
     try:
@@ -208,6 +219,7 @@ def register(appbuilder) -> None:
     app = current_app
     app.jinja_env.globals["iku_document_mail"] = document_mail
     app.jinja_env.globals["iku_outbox_mail"] = outbox_mail
+    app.jinja_env.globals["iku_item_dispatch"] = item_dispatch
     app.jinja_env.filters["iku_mail_status"] = lambda s: fmt.label(STATUS_LABELS, s)
     app.jinja_env.filters.setdefault("iku_when_utc", when_utc)
     label = _l("Mail")

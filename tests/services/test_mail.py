@@ -233,3 +233,32 @@ def test_long_lines_are_folded_so_the_server_takes_them(db_session, smtp):
     assert _drain(db_session, T).sent == 1
     body = smtp.messages[0].get_body(preferencelist=("plain",)).get_content()
     assert body.split() == words.split()
+
+
+def test_completing_a_menyampaikan_sub_step_dispatches_in_the_same_action(at_2a, db_session,
+                                                                         bureau):
+    run = at_2a
+    doc = _final_memo(run)
+    sends = []
+    for _ in range(20):  # on through the chain up to its "menyampaikan" (send) sub-step
+        leaves = sorted(run.open_leaves("s02.a"), key=lambda i: i.position)
+        sends = [leaf for leaf in leaves if mail.sendable_document(db_session, leaf.id)]
+        if sends or not leaves:
+            break
+        run.do("complete", leaves[0].code, wib(5, 9))
+    assert sends, "the chain reaches its send sub-step with the final memorandum"
+    leaf = sends[0]
+    assert mail.sendable_document(db_session, leaf.id).id == doc.id
+    user = run.actor(leaf)
+    with pytest.raises(mail.DispatchRefusedError, match="alamat email pimpinan"):
+        cycles.complete_item(db_session, user, leaf.id, now=wib(5, 10), schedule=SCHEDULE,
+                             also=mail.on_complete(user, doc.id, "ak1"))
+    db_session.rollback()
+    assert _count(db_session) == 0 and db_session.get(WorkItem, leaf.id).status != "done"
+    for unit in db_session.scalars(select(OrgUnit)):
+        unit.head_email = f"pimpinan.{unit.code.lower()}@iku.test"
+    db_session.commit()
+    cycles.complete_item(db_session, user, leaf.id, now=wib(5, 10), schedule=SCHEDULE,
+                         also=mail.on_complete(user, doc.id, "ak1"))
+    assert db_session.get(WorkItem, leaf.id).status == "done"
+    assert _count(db_session, document_id=doc.id) >= 1

@@ -153,3 +153,32 @@ def test_a_person_turns_reminder_emails_off(en, db_session):
     client.post("/mail/settings/", data={"mail_reminders": "1"})
     db_session.expire_all()
     assert db_session.get(IkuUser, user.id).mail_reminders is True
+
+
+def test_completing_the_send_sub_step_on_the_item_page_dispatches(final_doc, en, db_session):
+    from app.models.cycles import WorkItem
+
+    send = None
+    for _ in range(20):  # on through 2a's chain up to its "menyampaikan" sub-step
+        db_session.expire_all()
+        leaves = db_session.scalars(select(WorkItem).where(
+            WorkItem.cycle_id == final_doc.cycle_id, WorkItem.is_leaf,
+            WorkItem.code.like("s02.a.%"), WorkItem.status.in_(("ready", "in_progress")))
+            .order_by(WorkItem.position)).all()
+        send = next((x for x in leaves if mail.sendable_document(db_session, x.id)), None)
+        if send or not leaves:
+            break
+        act(db_session, {}, final_doc.cycle_id, "complete", leaves[0].code)
+    assert send is not None
+    username = db_session.get(IkuUser, send.assignee_user_id).username
+    client = en(username)
+    page = client.get(f"/tasks/item/{send.id}").get_data(as_text=True)
+    assert "Also send" in visible(page) and 'name="mail_group"' in page
+    client.post(f"/tasks/item/{send.id}/complete", data={
+        "complete-version": send.version_id, "mail_group": "ak1",
+        "mail_document": final_doc.id})
+    db_session.expire_all()
+    assert db_session.get(WorkItem, send.id).status == "done"
+    rows = db_session.scalars(select(OutboundMail).where(
+        OutboundMail.document_id == final_doc.id)).all()
+    assert rows and {r.work_item_id for r in rows} == {final_doc.work_item_id}

@@ -13,6 +13,9 @@ Public API:
   attachment by reference to the archive
 - preview / dispatch / queue_dispatch (session, user, document_id, group, user_ids=()):
   a final document to a group of recipients (dispatch commits, queue_dispatch does not)
+- sendable_document(session, item_id) / on_complete(user, document_id, group): a "menyampaikan"
+  sub-step's final document, and the `also` hook of cycles.complete_item that dispatches it in
+  the completion's transaction
 - deliver(session, *, batch=None, now=None) -> DeliveryResult: one worker round
 - work(session, *, once=False, ...): the worker loop (`flask iku mail-worker`)
 - notices.reminders / notices.assigned / notices.returned: work-item notices
@@ -26,10 +29,13 @@ from app.services.mail import notices  # noqa: F401
 from app.services.mail.delivery import DeliveryResult, backoff, deliver, work  # noqa: F401
 from app.services.mail.dispatch import (  # noqa: F401
     GROUPS,
+    DispatchRefusedError,
     MailForbiddenError,
     dispatch,
+    on_complete,
     preview,
     queue_dispatch,
+    sendable_document,
 )
 from app.services.mail.outbox import (  # noqa: F401
     FileRef,

@@ -16,12 +16,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.cycles import CycleUnit
+from app.models.cycles import CycleUnit, WorkItem
 from app.models.documents import Document, DocumentStatus
 from app.models.mail import OutboundMail
 from app.models.org import IkuUser, OrgUnit, Pelaksana, Section
 from app.security import ROLE_ADMIN
 from app.services import audit
+from app.services.cycles.errors import CycleError
 from app.services.cycles.people import Directory, user_name
 from app.services.mail.outbox import (
     FileRef,
@@ -38,6 +39,11 @@ TEMPLATE = "memorandum"
 
 class MailForbiddenError(MailError):
     """The user may not dispatch this document."""
+
+
+class DispatchRefusedError(CycleError, MailError):
+    """A dispatch asked for with a completion was refused: the completion rolls back too (a
+    CycleError, so the item page flashes it like any refusal of the engine)."""
 
 
 @dataclass
@@ -200,3 +206,42 @@ def dispatch(session: Session, user, document_id: int, group: str,
         session.rollback()
         raise
     return queued
+
+
+def _action(item: WorkItem) -> str | None:
+    """The standard's action of an item (draft, review, number, send...), by its code
+    (s02.a.5, s02.a.7@AK1: the step, then the labels of its sub-steps)."""
+    parts = item.code.split("@")[0].split("#")[0].split(".")
+    node = next((s for s in item.cycle.standard.content.get("steps", [])
+                 if s["code"] == parts[0]), {})
+    for label in parts[1:]:
+        node = next((s for s in node.get("substeps", [])
+                     if str(s.get("label", "")).rstrip(")") == label), {})
+    return node.get("action")
+
+
+def sendable_document(session: Session, item_id: int) -> Document | None:
+    """For a "menyampaikan" (send) sub-step: the final document of its step, which completing
+    the sub-step may dispatch in the same action; None for any other item."""
+    from app.services import documents
+
+    item = session.get(WorkItem, item_id)
+    if item is None or _action(item) != "send":
+        return None
+    _anchor, slots = documents.item_documents(session, item_id)
+    finals = [slot.current for slot in slots if slot.current is not None
+              and slot.current.status in (DocumentStatus.FINAL, DocumentStatus.SIGNED)]
+    return finals[0] if finals else None
+
+
+def on_complete(user, document_id: int, group: str, user_ids=()):
+    """The `also` of cycles.complete_item: queue the dispatch in the completion's transaction;
+    a refusal (a unit without an address...) refuses the completion too, nothing saved."""
+
+    def also(session: Session, _item) -> None:
+        try:
+            queue_dispatch(session, user, document_id, group, user_ids)
+        except MailError as exc:
+            raise DispatchRefusedError(str(exc)) from exc
+
+    return also
