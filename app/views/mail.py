@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.mail import OutboundMail
 from app.models.org import IkuUser
+from app.security import METHOD_PERMISSIONS
 from app.services import mail as service
 from app.views.base import BaseModelView
 from app.views.cycles import ChoiceSearchMixin, _display, _labelled
@@ -45,6 +46,7 @@ class MailOutboxView(ChoiceSearchMixin, BaseModelView):
 
     datamodel = SQLAInterface(OutboundMail)
     base_permissions = ["can_read", "can_export", "can_resend"]
+    method_permission_name = {**METHOD_PERMISSIONS, "resend": "resend"}
     list_template = "outbox/list.html"
     show_template = "outbox/show.html"
     list_title = show_title = _l("Outbox")
