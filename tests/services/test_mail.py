@@ -262,3 +262,12 @@ def test_completing_a_menyampaikan_sub_step_dispatches_in_the_same_action(at_2a,
                          also=mail.on_complete(user, doc.id, "ak1"))
     assert db_session.get(WorkItem, leaf.id).status == "done"
     assert _count(db_session, document_id=doc.id) >= 1
+
+
+def test_the_worker_loop_stops_when_asked_and_drains_with_once(db_session, smtp):
+    mail.queue(db_session, "staf@iku.test", "Satu", "Isi")
+    db_session.commit()
+    assert mail.work(db_session, once=True).sent == 1
+    asked = iter([False, False, True])
+    total = mail.work(db_session, poll_seconds=0.05, should_stop=lambda: next(asked, True))
+    assert total.sent == 0 and len(smtp.messages) == 1

@@ -256,7 +256,7 @@ def work(session: Session, *, once: bool = False, poll_seconds: float = 5.0,
             log(f"mail-worker: {type(exc).__name__}: {exc}")
             if once:
                 raise
-            time.sleep(poll_seconds)
+            _nap(poll_seconds, should_stop)
             continue
         for name in ("claimed", "sent", "retried", "failed"):
             setattr(total, name, getattr(total, name) + getattr(result, name))
@@ -266,5 +266,12 @@ def work(session: Session, *, once: bool = False, poll_seconds: float = 5.0,
         if not result.claimed:
             if once:
                 break
-            time.sleep(poll_seconds)
+            _nap(poll_seconds, should_stop)
     return total
+
+
+def _nap(seconds: float, should_stop) -> None:
+    """Wait, but notice a stop request within a fraction of a second."""
+    end = time.monotonic() + seconds
+    while not should_stop() and time.monotonic() < end:
+        time.sleep(min(0.2, max(0.0, end - time.monotonic())))
