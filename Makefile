@@ -4,6 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
+SMTP_PORT ?= 8025
 export FLASK_APP := wsgi.py
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/iku_test
 MO := app/translations/id/LC_MESSAGES/messages.mo
@@ -31,10 +32,16 @@ init: install instance/secret_key
 	IKU_CONFIG=DevConfig SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask iku init
 	IKU_CONFIG=DevConfig SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask iku demo
 
+# Beside gunicorn: a local SMTP sink on a loopback port writing instance/maildir (read in the
+# app under Mail > Local mailbox) and the mail worker delivering the outbox to it; both are
+# stopped when gunicorn stops. MAIL_SERVER/MAIL_PORT in the environment point at a real server.
 run: init
-	@echo "IKU Backoffice on http://127.0.0.1:$(PORT)/"
-	IKU_CONFIG=DevConfig SECRET_KEY=$$(cat instance/secret_key) \
-	  $(BIN)/gunicorn -w 2 -b 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "IKU Backoffice on http://127.0.0.1:$(PORT)/ (mail: SMTP 127.0.0.1:$(SMTP_PORT) -> instance/maildir)"
+	@export IKU_CONFIG=DevConfig SECRET_KEY=$$(cat instance/secret_key) MAIL_PORT=$${MAIL_PORT:-$(SMTP_PORT)}; \
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(SMTP_PORT) -c aiosmtpd.handlers.Mailbox instance/maildir & SINK=$$!; \
+	$(BIN)/flask iku mail-worker & WORKER=$$!; \
+	trap 'kill $$WORKER $$SINK 2>/dev/null; wait $$WORKER $$SINK 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -w 2 -b 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: test-sqlite test-postgresql
 

@@ -114,12 +114,29 @@ class Config:
         "en": {"flag": "gb", "name": "English"},
     }
 
+    # Mail (app/services/mail): every email is an outbox row delivered by `flask iku
+    # mail-worker` through this SMTP server (Flask-Mail). The sender is configuration only.
     MAIL_SERVER = env_str("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
     MAIL_USERNAME = env_str("MAIL_USERNAME") or None
     MAIL_PASSWORD = env_str("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "iku-backoffice@localhost")
+    # Flask-Mail would otherwise drop every email silently whenever TESTING is on.
+    MAIL_SUPPRESS_SEND = False
+    IKU_MAIL_BATCH = env_int("IKU_MAIL_BATCH", 100)  # emails claimed and sent per connection
+    IKU_MAIL_LEASE_SECONDS = env_int("IKU_MAIL_LEASE_SECONDS", 300)  # a claim's life
+    # Outcomes committed together: a worker killed mid-batch resends at most this many.
+    IKU_MAIL_COMMIT_EVERY = env_int("IKU_MAIL_COMMIT_EVERY", 10)
+    IKU_MAIL_TIMEOUT_SECONDS = env_int("IKU_MAIL_TIMEOUT_SECONDS", 30)  # SMTP socket timeout
+    IKU_MAIL_RETRY_BASE_SECONDS = env_int("IKU_MAIL_RETRY_BASE_SECONDS", 60)
+    IKU_MAIL_RETRY_MAX_SECONDS = env_int("IKU_MAIL_RETRY_MAX_SECONDS", 3600)
+    IKU_MAIL_MAX_ATTEMPTS = env_int("IKU_MAIL_MAX_ATTEMPTS", 3)  # tries before a 5xx is final
+    IKU_MAIL_POLL_SECONDS = env_int("IKU_MAIL_POLL_SECONDS", 5)  # worker's wait when idle
+    # The maildir the local SMTP sink of `make run` writes, read by the "Local mailbox" page
+    # (empty: no such page content).
+    IKU_MAIL_SINK_DIR = env_str("IKU_MAIL_SINK_DIR", "")
 
     # Key of the audit trail's HMAC chain, kept outside the database (empty: derived from
     # SECRET_KEY). Set it once in production and keep it: a new key fails every old entry.
@@ -203,6 +220,9 @@ class DevConfig(Config):
 
     ENV_NAME = "development"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # `make run` starts a local SMTP sink on this port writing to this maildir.
+    MAIL_PORT = env_int("MAIL_PORT", 8025)
+    IKU_MAIL_SINK_DIR = env_str("IKU_MAIL_SINK_DIR", str(BASE_DIR / "instance" / "maildir"))
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 
@@ -219,3 +239,4 @@ class TestConfig(Config):
     FAB_UPDATE_PERMS = False
     IKU_ORG_EMAIL_DOMAINS = ["iku.local", "iku.test"]  # the test accounts' own domain
     MAIL_PORT = 8025
+    IKU_MAIL_TIMEOUT_SECONDS = 5

@@ -256,3 +256,6 @@ def sla_scan_command() -> None:
         f"Diperiksa {result.checked} butir: {result.overdue_marked} baru terlambat, "
         f"{result.at_risk_marked} baru berisiko, {result.reminders_created} pengingat baru."
     )
+
+
+from app import cli_mail  # noqa: E402,F401  (its commands join the `iku` group)

@@ -46,6 +46,9 @@ _SELF_SERVICE = [
     ("ResetMyPasswordView$", "can_this_form_(get|post)$"),
     ("MenuApi$", "can_get$"),
     ("LocaleView$", ".*"),
+    # Their own choice of reminder emails (app/views/mail.py), under the Mail menu.
+    ("MailSettings$", "can_edit$"),
+    ("(Mail|Email settings)$", "menu_access$"),
 ]
 def _any(*names: str) -> str:
     """An anchored alternation: FAB matches builtin-role regexes with re.match, which anchors
@@ -130,6 +133,10 @@ _DOCUMENTS_BUREAU = [("Document$", _any("can_read", "can_export", "can_act")),
                      (_any(*_DOCUMENT_MENUS), "menu_access$")]
 _DOCUMENTS_UNIT = [("Document$", _READ), (_any(*_DOCUMENT_MENUS), "menu_access$")]
 
+# Mail (app/views/mail.py): bureau staff send a final document by email (the service checks
+# who exactly); the outbox and the local mailbox are the Admin's (the Auditor reads them).
+_MAIL_BUREAU = [("MailDispatch$", "can_dispatch$")]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -146,7 +153,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -155,19 +162,19 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG, *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
         *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,

@@ -124,3 +124,14 @@ def test_demo_is_idempotent(demo_db):
     assert "Akun demo sudah ada" in again
     conn = demo_db[0]
     assert _rows(conn, "SELECT count(*) FROM cycle")[0][0] == 1
+
+
+def test_a_final_memorandum_was_dispatched_to_the_units_of_bagian_ak_i(demo_db):
+    """`make run`'s worker delivers these to the local sink: the document's page shows them."""
+    conn, output, _url = demo_db
+    rows = _rows(conn, "SELECT m.to_addrs, m.cc_addrs, m.status, d.code FROM outbound_mail m "
+                       "JOIN document d ON d.id = m.document_id")
+    assert rows and {r[3] for r in rows} == {"memo_usulan_tim"}
+    assert all(r[2] == "queued" for r in rows)
+    assert any("pimpinan." in str(r[0]) and "@iku.local" in str(r[1]) for r in rows)
+    assert "Email demo:" in output

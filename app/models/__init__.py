@@ -32,6 +32,7 @@ from app.models.documents import (  # noqa: F401
     NumberSequence,
 )
 from app.models.iku import CalculationType, Indicator, IndicatorStatus, IndicatorTarget  # noqa: F401
+from app.models.mail import MailAttachment, MailStatus, OutboundMail  # noqa: F401
 from app.models.org import (  # noqa: F401
     Competence,
     CompetenceLevel,

@@ -125,6 +125,7 @@ def load_demo_data() -> list[str]:
     accounts are created: never a default, and not stored anywhere in clear."""
     from app.services.cycle_demo import load_demo_cycle
     from app.services.iku_demo import load_demo_iku, load_demo_proposal
+    from app.services.mail.demo import load_demo_mail
 
     load_demo_iku()
     sm = current_app.appbuilder.sm
@@ -142,4 +143,5 @@ def load_demo_data() -> list[str]:
         f"{demo_password}",
         *load_demo_cycle(),
         *load_demo_proposal(),
+        *load_demo_mail(),
     ]

@@ -24,7 +24,8 @@ VERBS = {
     "assign": _l("assign"), "define": _l("define groups"), "record": _l("record"),
     "unlock": _l("unlock"), "reset_password": _l("reset password"), "copy": _l("copy"),
     "own_profile": _l("view own profile"), "edit_own_profile": _l("edit own profile"),
-    "decide": _l("decide"), "withdraw": _l("withdraw"),
+    "decide": _l("decide"), "withdraw": _l("withdraw"), "resend": _l("resend"),
+    "dispatch": _l("send by email"),
 }  # fmt: skip
 
 PERMISSION_VERBS = {
@@ -40,6 +41,7 @@ PERMISSION_VERBS = {
     "can_record": "record", "unlock": "unlock", "resetpasswords": "reset_password",
     "copyrole": "copy", "can_userinfo": "own_profile", "userinfoedit": "edit_own_profile",
     "resetmypassword": "edit", "can_decide": "decide", "can_withdraw": "withdraw",
+    "can_resend": "resend", "can_dispatch": "dispatch",
 }  # fmt: skip
 
 # Views that share an entity with another (a page and its API) or have no menu entry of their
@@ -58,6 +60,7 @@ ENTITY_WORDS = {
     "UserInfoEditView": _l("Own profile"), "UserAccessView": _l("Users' access"),
     "MenuApi": _l("Menu"), "OpenApi": _l("API specification"),
     "SwaggerView": _l("API documentation page"), "LocaleView": _l("Language"),
+    "MailDispatch": _l("Documents sent by email"),
 }  # fmt: skip
 
 MENU = "menu_access"

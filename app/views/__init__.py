@@ -14,6 +14,7 @@ from app.views import (
     iku_matrix,
     imports,
     liaisons,
+    mail,
     org,
     portal,
     proposals,
@@ -30,6 +31,7 @@ def register_views(appbuilder) -> None:
     portal.register(current_app)
     discussions.register(appbuilder)
     documents.register(appbuilder)
+    mail.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

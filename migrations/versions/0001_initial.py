@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:22:41.721147
+Create Date: 2026-12-01 10:24:20.096719
 
 """
 from alembic import op
@@ -288,6 +288,7 @@ def upgrade():
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.Column('locked_at', sa.DateTime(), nullable=True),
     sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('mail_reminders', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
@@ -639,8 +640,7 @@ def upgrade():
     sa.Column('code', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=400), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('cycle_id', sa.Integer(), nullable=True),
-    sa.Column('pelaksana_id', sa.Integer(), nullable=True),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
     sa.Column('work_item_id', sa.Integer(), nullable=True),
     sa.Column('step_code', sa.String(length=50), nullable=True),
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
@@ -661,7 +661,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['finalised_by_id'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
-    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['document.id'], ),
     sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -674,7 +673,6 @@ def upgrade():
         batch_op.create_index('ix_document_cycle_code', ['cycle_id', 'code'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_number'), ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_org_unit_id'), ['org_unit_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_pelaksana_id'), ['pelaksana_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_work_item_id'), ['work_item_id'], unique=False)
 
@@ -814,11 +812,80 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_version_pdf_sha256'), ['pdf_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_version_sha256'), ['sha256'], unique=False)
 
+    op.create_table('outbound_mail',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('to_addrs', sa.JSON(), nullable=False),
+    sa.Column('cc_addrs', sa.JSON(), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('message_id', sa.String(length=200), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
+    sa.Column('claim_token', sa.String(length=40), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_label', sa.String(length=300), nullable=True),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.Column('org_unit_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dedupe_key'),
+    sa.UniqueConstraint('message_id')
+    )
+    with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbound_mail_claim_token'), ['claim_token'], unique=False)
+        batch_op.create_index('ix_outbound_mail_document', ['document_id'], unique=False)
+        batch_op.create_index('ix_outbound_mail_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbound_mail_org_unit_id'), ['org_unit_id'], unique=False)
+
+    op.create_table('mail_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mail_id', sa.Integer(), nullable=False),
+    sa.Column('document_version_id', sa.Integer(), nullable=True),
+    sa.Column('file_format', sa.String(length=10), nullable=False),
+    sa.Column('file_path', sa.String(length=300), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('mimetype', sa.String(length=120), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['document_version_id'], ['document_version.id'], ),
+    sa.ForeignKeyConstraint(['mail_id'], ['outbound_mail.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('mail_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_attachment_mail_id'), ['mail_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('mail_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mail_attachment_mail_id'))
+
+    op.drop_table('mail_attachment')
+    with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbound_mail_org_unit_id'))
+        batch_op.drop_index('ix_outbound_mail_due')
+        batch_op.drop_index('ix_outbound_mail_document')
+        batch_op.drop_index(batch_op.f('ix_outbound_mail_claim_token'))
+
+    op.drop_table('outbound_mail')
     with op.batch_alter_table('document_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_version_sha256'))
         batch_op.drop_index(batch_op.f('ix_document_version_pdf_sha256'))
@@ -853,7 +920,6 @@ def downgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_work_item_id'))
         batch_op.drop_index(batch_op.f('ix_document_status'))
-        batch_op.drop_index(batch_op.f('ix_document_pelaksana_id'))
         batch_op.drop_index(batch_op.f('ix_document_org_unit_id'))
         batch_op.drop_index(batch_op.f('ix_document_number'))
         batch_op.drop_index('ix_document_cycle_code')

@@ -25,7 +25,7 @@ an action on an item that changed since it was shown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -64,6 +64,7 @@ from app.services.cycles.queries import cycle_overview, my_tasks, sla_board
 from app.services.cycles.rules import Attachment
 from app.services.cycles.scan import mark_reminders_read, my_reminders, scan_sla
 from app.services.cycles.sla import plan_cycle
+from app.services.mail import notices as mail_notices
 from app.services.standards import current_standard
 from app.services.working_time import Schedule
 
@@ -166,9 +167,12 @@ def start_item(session: Session, user, item_id: int, *, note: str | None = None,
 def complete_item(session: Session, user, item_id: int, *, note: str | None = None,
                   attachment: Attachment | None = None, attachments_dir: Path | None = None,
                   expected_version: int | None = None, now: dt.datetime | None = None,
-                  schedule: Schedule | None = None) -> WorkItem:
+                  schedule: Schedule | None = None,
+                  also: Callable[[Session, WorkItem], object] | None = None) -> WorkItem:
     """Done (from ready or in progress). The attachment's bytes are stored before the commit:
-    content-addressed, so a failed commit leaves only an unreferenced duplicate-free file."""
+    content-addressed, so a failed commit leaves only an unreferenced duplicate-free file.
+    `also` adds more to the same transaction (e.g. app.services.mail.queue_dispatch when a
+    "menyampaikan" sub-step sends a memorandum): its refusal rolls the completion back too."""
     act = Action(session, user, item_id, now, schedule, expected_version)
     act.leaf(*OPEN)
     on_behalf = act.acting_as()
@@ -177,6 +181,8 @@ def complete_item(session: Session, user, item_id: int, *, note: str | None = No
     if attachment is not None:
         stored = rules.store_attachment(attachment, attachments_dir or default_attachments_dir())
     act.flow.complete(act.item, user.id)
+    if also is not None:
+        also(session, act.item)
     extra = {}
     if stored is not None:
         extra = {"attachment_name": stored.name, "attachment_path": stored.path,
@@ -194,6 +200,7 @@ def return_item(session: Session, user, item_id: int, *, reason: str,
     on_behalf = act.acting_as()
     rules.previous_in_chain(act.tree, act.item)
     reopened = act.flow.send_back(act.item)
+    mail_notices.returned(session, reopened, reason=reason, by=act.person.name if act.person else None)
     return act.record(WorkEventAction.RETURN, on_behalf, note=reason,
                       details={"reopened": [i.code for i in reopened]})
 
@@ -231,5 +238,6 @@ def reassign_item(session: Session, user, item_id: int, to_user_id: int, *,
     rules.check_target(act.directory, act.item, target)
     previous = act.item.assignee_user_id
     act.item.assignee_user_id = to_user_id
+    mail_notices.assigned(session, act.item, to_user_id, by=act.person.name if act.person else None)
     return act.record(WorkEventAction.REASSIGN, note=note,
                       details={"from_user_id": previous, "to_user_id": to_user_id})

@@ -25,6 +25,7 @@ from app.services.calendar import load_schedule
 from app.services.cycles.flow import from_db, to_db
 from app.services.cycles.people import Directory
 from app.services.cycles.sla import item_sla
+from app.services.mail import notices as mail_notices
 from app.services.working_time import Schedule
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -85,6 +86,8 @@ def scan_sla(session: Session, now: dt.datetime | None = None, *,
         insert = _INSERT[session.get_bind().dialect.name](Reminder.__table__)
         session.execute(insert.values(rows).on_conflict_do_nothing(
             index_elements=["item_id", "user_id", "kind"]))
+        mail_notices.reminders(session, [(r["item_id"], r["user_id"], r["kind"]) for r in rows],
+                               items)
     session.commit()
     count = lambda column: len(marks.get((column, True), []))  # noqa: E731
     return ScanResult(len(items), count("overdue_at"), count("at_risk_at"), len(rows))

@@ -17,7 +17,7 @@ from flask_babel import gettext
 from app.extensions import db
 from app.models.cycles import WorkItem, WorkItemStatus
 from app.security import current_scope_unit_id
-from app.services import cycles
+from app.services import cycles, mail
 from app.services.cycles import inbox as cycles_inbox
 from app.services.cycles.errors import CycleError, WorkItemConflictError, WorkItemNotFoundError
 from app.views.cycles import format as fmt
@@ -144,9 +144,15 @@ class TasksView(BaseView):
     @expose("/item/<int:item_id>/complete", methods=["POST"])
     @has_access
     def complete(self, item_id: int):
+        group, document_id = request.form.get("mail_group"), request.form.get("mail_document")
+        also = {}
+        if group and (document_id or "").isdigit() and self.appbuilder.sm.has_access(
+                "can_dispatch", "MailDispatch"):  # a "menyampaikan" sub-step sends too
+            also["also"] = lambda _f: mail.on_complete(current_user(), int(document_id),
+                                                               group)
         return self._act(item_id, CompleteForm, "complete", cycles.complete_item,
                          gettext("The item is completed."),
-                         note=lambda f: f.note.data or None, attachment=_attachment)
+                         note=lambda f: f.note.data or None, attachment=_attachment, **also)
 
     @expose("/item/<int:item_id>/return", methods=["POST"])
     @has_access
