@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 04:31:32.614748
+Create Date: 2026-12-01 10:22:43.937198
 
 """
 from alembic import op
@@ -588,6 +588,69 @@ def upgrade():
     sa.ForeignKeyConstraint(['proposal_id'], ['change_proposal.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('proposal_id', 'indicator_id')
     )
+    op.create_table('complaint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket', sa.String(length=30), nullable=False),
+    sa.Column('secret_hash', sa.String(length=200), nullable=False),
+    sa.Column('standard_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=True),
+    sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('complainant_name', sa.String(length=200), nullable=False),
+    sa.Column('complainant_contact', sa.String(length=200), nullable=True),
+    sa.Column('complainant_email', sa.String(length=200), nullable=True),
+    sa.Column('filed_by_id', sa.Integer(), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('verify_due_at', sa.DateTime(), nullable=True),
+    sa.Column('verify_allowed_minutes', sa.Float(), nullable=True),
+    sa.Column('verified_at', sa.DateTime(), nullable=True),
+    sa.Column('verified_by_id', sa.Integer(), nullable=True),
+    sa.Column('delegated_to_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up_start', sa.DateTime(), nullable=True),
+    sa.Column('follow_up_due_at', sa.DateTime(), nullable=True),
+    sa.Column('follow_up_allowed_minutes', sa.Float(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=True),
+    sa.Column('responded_at', sa.DateTime(), nullable=True),
+    sa.Column('responded_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('reopen_until', sa.DateTime(), nullable=True),
+    sa.Column('reopen_count', sa.Integer(), nullable=False),
+    sa.Column('clock_paused_at', sa.DateTime(), nullable=True),
+    sa.Column('pause_reason', sa.Text(), nullable=True),
+    sa.Column('paused_minutes', sa.Float(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['delegated_to_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['filed_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['handler_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['responded_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], ),
+    sa.ForeignKeyConstraint(['standard_id'], ['service_standard.id'], ),
+    sa.ForeignKeyConstraint(['verified_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ticket')
+    )
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_delegated_to_id'), ['delegated_to_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_handler_id'), ['handler_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_pelaksana_id'), ['pelaksana_id'], unique=False)
+        batch_op.create_index('ix_complaint_received', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_status_received', ['status', 'received_at'], unique=False)
+
     op.create_table('discussion_group_member',
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -746,6 +809,22 @@ def upgrade():
         batch_op.create_index('ix_work_event_time', ['occurred_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_event_user_id'), ['user_id'], unique=False)
 
+    op.create_table('complaint_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=True),
+    sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_event_complaint_time', ['complaint_id', 'occurred_at'], unique=False)
+
     op.create_table('discussion_attendance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -811,11 +890,41 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_version_pdf_sha256'), ['pdf_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_version_sha256'), ['sha256'], unique=False)
 
+    op.create_table('supervision_record',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=False),
+    sa.Column('supervisor_id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('finding', sa.Text(), nullable=False),
+    sa.Column('work_item_ids', sa.JSON(), nullable=False),
+    sa.Column('complaint_ids', sa.JSON(), nullable=False),
+    sa.Column('follow_up', sa.Text(), nullable=True),
+    sa.Column('follow_up_due', sa.Date(), nullable=True),
+    sa.Column('follow_up_done_at', sa.DateTime(), nullable=True),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['pelaksana.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supervision_record', schema=None) as batch_op:
+        batch_op.create_index('ix_supervision_pelaksana_date', ['pelaksana_id', 'held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_record_supervisor_id'), ['supervisor_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('supervision_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_record_supervisor_id'))
+        batch_op.drop_index('ix_supervision_pelaksana_date')
+
+    op.drop_table('supervision_record')
     with op.batch_alter_table('document_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_version_sha256'))
         batch_op.drop_index(batch_op.f('ix_document_version_pdf_sha256'))
@@ -830,6 +939,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_discussion_attendance_session_id'))
 
     op.drop_table('discussion_attendance')
+    with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_event_complaint_time')
+
+    op.drop_table('complaint_event')
     with op.batch_alter_table('work_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_work_event_user_id'))
         batch_op.drop_index('ix_work_event_time')
@@ -868,6 +981,15 @@ def downgrade():
 
     op.drop_table('discussion_group_unit')
     op.drop_table('discussion_group_member')
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_status_received')
+        batch_op.drop_index('ix_complaint_received')
+        batch_op.drop_index(batch_op.f('ix_complaint_pelaksana_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_handler_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_delegated_to_id'))
+
+    op.drop_table('complaint')
     op.drop_table('change_proposal_indicator')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_unit_status')
