@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:22:43.937198
+Create Date: 2026-12-01 10:26:05.604559
 
 """
 from alembic import op
@@ -702,7 +702,8 @@ def upgrade():
     sa.Column('code', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=400), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=True),
     sa.Column('work_item_id', sa.Integer(), nullable=True),
     sa.Column('step_code', sa.String(length=50), nullable=True),
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
@@ -723,6 +724,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['finalised_by_id'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['document.id'], ),
     sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -735,6 +737,7 @@ def upgrade():
         batch_op.create_index('ix_document_cycle_code', ['cycle_id', 'code'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_number'), ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_pelaksana_id'), ['pelaksana_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_work_item_id'), ['work_item_id'], unique=False)
 
@@ -963,6 +966,7 @@ def downgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_work_item_id'))
         batch_op.drop_index(batch_op.f('ix_document_status'))
+        batch_op.drop_index(batch_op.f('ix_document_pelaksana_id'))
         batch_op.drop_index(batch_op.f('ix_document_org_unit_id'))
         batch_op.drop_index(batch_op.f('ix_document_number'))
         batch_op.drop_index('ix_document_cycle_code')
