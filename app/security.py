@@ -130,6 +130,19 @@ _DOCUMENTS_BUREAU = [("Document$", _any("can_read", "can_export", "can_act")),
                      (_any(*_DOCUMENT_MENUS), "menu_access$")]
 _DOCUMENTS_UNIT = [("Document$", _READ), (_any(*_DOCUMENT_MENUS), "menu_access$")]
 
+# Complaints (app/views/complaints, app/api/complaints.py): every bureau role and a liaison (in
+# its scope) read, file and act; the engine (app.services.complaints) decides who may do what
+# exactly. Supervision (app/views/supervision.py): every bureau role reads (scoped to itself and
+# the people below it); the superiors record.
+_COMPLAINT_MENUS = _any("Complaints", "Complaint list", "File a complaint", "Complaint report")
+_COMPLAINTS = [("Complaint$", _any("can_read", "can_export", "can_add", "can_act")),
+               ("ComplaintReport$", "can_read$"), (_COMPLAINT_MENUS, "menu_access$")]
+_SUPERVISION_MENUS = _any("Supervision", "Supervision records", "Record supervision")
+_SUPERVISION_READ = [("SupervisionRecord$", _READ),
+                     (_any("Supervision", "Supervision records"), "menu_access$")]
+_SUPERVISION_HEADS = [("SupervisionRecord$", _any("can_read", "can_export", "can_add")),
+                      (_SUPERVISION_MENUS, "menu_access$")]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -146,7 +159,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -155,19 +168,19 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG, *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
         *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU,
+        *_DOCUMENTS_BUREAU, *_COMPLAINTS, *_SUPERVISION_READ,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -179,7 +192,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         *_CYCLES_UNIT,
         ("Cycle$", _READ),  # the cycles its unit takes part in (scope: units.org_unit)
         *_SUBMISSIONS, *_DISCUSSION_READ,
-        *_DOCUMENTS_UNIT,
+        *_DOCUMENTS_UNIT, *_COMPLAINTS,
     ],
 }
 

@@ -6,6 +6,7 @@ from app.api import register_apis
 from app.views import (
     audit,
     calendar,
+    complaints,
     cycles,
     discussions,
     display,
@@ -19,6 +20,7 @@ from app.views import (
     proposals,
     standards,
     submissions,
+    supervision,
     users,
 )
 
@@ -30,6 +32,8 @@ def register_views(appbuilder) -> None:
     portal.register(current_app)
     discussions.register(appbuilder)
     documents.register(appbuilder)
+    complaints.register(appbuilder)
+    supervision.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

@@ -1,0 +1,123 @@
+"""Complaint pages, API, export and the public status page, per role: a liaison sees only its
+unit's complaints, and a confidential identity never leaks outside the receiver's and the
+delegated Kabag's view of the complaint's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.services import complaints
+from tests.conftest import ROLE_USERS
+from tests.views.test_cycles_support import team_fixture, visible  # noqa: F401
+
+SECRET_NAME = "Wahyu Rahasiawan"
+
+
+@pytest.fixture(name="filed")
+def filed_fixture(db_session, team):
+    now = dt.datetime.now(dt.UTC)
+    own = complaints.file_complaint(
+        db_session, team["pengguna1"], kind="keluhan", subject="Notulen belum dibagikan",
+        description="Notulen pembahasan belum diterima.", complainant_name=SECRET_NAME,
+        complainant_contact="0812-000-111", confidential=True, now=now)
+    other = complaints.file_complaint(
+        db_session, team["pengguna2"], kind="masukan", subject="Usul format matriks IKU",
+        description="Mohon format matriks disederhanakan.", complainant_name="Terbuka Saja",
+        now=now)
+    return own.complaint, other.complaint
+
+
+@pytest.mark.parametrize("username", sorted(ROLE_USERS))
+def test_every_role_lists_what_its_scope_allows_and_never_the_identity(
+        username, filed, client, login, api_token):
+    own, other = filed
+    login(client, username)
+    page = client.get("/complaintview/list/")
+    text = visible(page.get_data(as_text=True))
+    assert page.status_code == 200
+    assert SECRET_NAME not in text
+    exported = client.get("/complaintview/export/csv").get_data(as_text=True)
+    api = client.get("/api/v1/complaint/", headers=api_token(username)).get_data(as_text=True)
+    for body in (text, exported, api):
+        assert SECRET_NAME not in body
+    if username == "pengguna2":
+        assert own.ticket not in text and own.ticket not in api and own.ticket not in exported
+        assert client.get(f"/complaint/{own.id}").status_code == 404
+        assert other.ticket in text
+    else:
+        assert own.ticket in text and "dirahasiakan" in text and "dirahasiakan" in api
+
+
+def test_identity_only_on_the_page_of_the_receiver(filed, client, login):
+    own, _ = filed
+    for username, shown in (("pengguna1", False), ("staf", False), ("kabag", False),
+                            ("auditor", False), ("karo", True)):
+        client = client.application.test_client()
+        login(client, username)
+        text = visible(client.get(f"/complaint/{own.id}").get_data(as_text=True))
+        assert own.ticket in text
+        assert (SECRET_NAME in text) is shown, username
+
+
+def test_liaison_files_and_reads_the_status_logged_out(team, client, login):
+    login(client, "pengguna1")
+    form = client.get("/complaint/new")
+    assert form.status_code == 200
+    answer = client.post("/complaint/new", data={
+        "kind": "pengaduan", "subject": "Jadwal rapat berubah mendadak",
+        "description": "Jadwal diubah tanpa pemberitahuan.", "complainant_name": "Ani",
+        "confidential": "y", "cycle": "0"})
+    text = visible(answer.get_data(as_text=True))
+    assert answer.status_code == 200, text[:500]
+    c = complaints_for(client, "Jadwal rapat berubah mendadak")
+    public = client.application.test_client()
+    assert c.ticket in text and c.confidential
+    wrong = public.post("/pengaduan/status", data={"ticket": c.ticket, "code": "SALAH"})
+    assert wrong.status_code == 404 and "Jadwal rapat" not in wrong.get_data(as_text=True)
+
+
+def complaints_for(client, subject):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.complaints import Complaint
+
+    return db.session.scalars(select(Complaint).filter_by(subject=subject)).one()
+
+
+def test_public_page_with_the_right_pair_hides_the_identity(team, db_session, client):
+    filed = complaints.file_complaint(
+        db_session, team["pengguna1"], kind="pengaduan", subject="Undangan terlambat",
+        description="x", complainant_name=SECRET_NAME, confidential=True)
+    page = client.post("/pengaduan/status", data={"ticket": filed.complaint.ticket,
+                                                  "code": filed.secret_code})
+    text = visible(page.get_data(as_text=True))
+    assert page.status_code == 200 and "Undangan terlambat" in text
+    assert SECRET_NAME not in text and "dirahasiakan" in text
+
+
+def test_the_karo_verifies_on_the_page_and_others_are_refused(filed, team, client, login):
+    own, _ = filed
+    login(client, "kabag")
+    client.post(f"/complaint/{own.id}/act/verify", data={"target": team["kabag"].id,
+                                                         "version": own.version_id})
+    assert own.status == "received"
+    client = client.application.test_client()
+    login(client, "karo")
+    client.post(f"/complaint/{own.id}/act/verify", data={"target": team["kabag"].id,
+                                                         "version": own.version_id})
+    from app.extensions import db
+
+    db.session.refresh(own)
+    assert own.status == "delegated"
+
+
+def test_report_and_its_xlsx(filed, client, login):
+    login(client, "karo")
+    year = dt.date.today().year
+    page = visible(client.get(f"/complaint-report/?year={year}").get_data(as_text=True))
+    assert filed[0].ticket in page
+    xlsx = client.get(f"/complaint-report/counts.xlsx?year={year}")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
