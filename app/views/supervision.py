@@ -112,6 +112,5 @@ def register(appbuilder) -> None:
     appbuilder.add_view(SupervisionRecordView, "Supervision records",
                         label=_l("Supervision records"), icon="fa-user-secret",
                         category="Supervision", category_label=_l("Supervision"))
-    appbuilder.add_link("Record supervision", label=_l("Record supervision"),
-                        href="/supervision/new", icon="fa-plus", category="Supervision")
-    appbuilder.add_view_no_menu(SupervisionFormView())
+    appbuilder.add_view(SupervisionFormView, "Record supervision",
+                        label=_l("Record supervision"), icon="fa-plus", category="Supervision")

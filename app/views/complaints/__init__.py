@@ -16,10 +16,9 @@ def register(appbuilder) -> None:
     label = _l("Complaints")
     appbuilder.add_view(ComplaintView, "Complaint list", label=_l("Complaint list"),
                         icon="fa-comments", category="Complaints", category_label=label)
-    appbuilder.add_link("File a complaint", label=_l("File a complaint"), href="/complaint/new",
+    appbuilder.add_view(ComplaintPageView, "File a complaint", label=_l("File a complaint"),
                         icon="fa-plus", category="Complaints")
     appbuilder.add_view(ComplaintReportView, "Complaint report", label=_l("Complaint report"),
                         icon="fa-bar-chart", category="Complaints")
-    appbuilder.add_view_no_menu(ComplaintPageView())
     appbuilder.add_view_no_menu(public.PublicComplaintStatusView())
     public.limit_checks(current_app)

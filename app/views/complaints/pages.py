@@ -134,7 +134,7 @@ class ComplaintPageView(BaseView):
         cycles = select(Cycle.id, Cycle.code).order_by(Cycle.id.desc())
         if unit_id is not None:
             cycles = cycles.join(CycleUnit).where(CycleUnit.org_unit_id == unit_id)
-        form.cycle.choices = [(0, "–"), *db.session.execute(cycles).tuples().all()]
+        form.cycle.choices = [(0, "–"), *((i, code) for i, code in db.session.execute(cycles))]
         if form.validate_on_submit():
             try:
                 filed = service.file_complaint(
