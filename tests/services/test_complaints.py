@@ -44,13 +44,13 @@ def test_liaison_files_for_its_own_unit_and_the_pair_opens_it(db_session, team):
     assert complaints.find_by_secret(db_session, c.ticket, "SALAH") is None
     # verify within 3 working days: Thursday 09:00 WIB
     assert c.verify_due_at == dt.datetime(2026, 3, 5, 2, 0)
-    with pytest.raises(ComplaintRefusedError, match="own unit"):
+    with pytest.raises(ComplaintRefusedError, match="sendiri"):
         _file(db_session, team["pengguna1"], org_unit_id=_unit(db_session, "SETWAPRES").id)
 
 
 def test_bureau_records_with_a_channel_others_may_not_file(db_session, team):
     unit = _unit(db_session, "SETWAPRES")
-    with pytest.raises(ComplaintRefusedError, match="received"):
+    with pytest.raises(ComplaintRefusedError, match="diterima"):
         _file(db_session, team["staf"], complainant_name="Sari", org_unit_id=unit.id)
     c = _file(db_session, team["staf"], complainant_name="Sari", org_unit_id=unit.id,
               channel="telepon").complaint
@@ -72,15 +72,15 @@ def test_the_whole_route_with_refusals_and_history(db_session, team):
     complaints.verify(db_session, team["karo"], c.id, delegate_user_id=team["kabag"].id,
                       now=later, schedule=SCHEDULE)
     assert c.status == ComplaintStatus.DELEGATED and c.section.code == "AK1"
-    with pytest.raises(ComplaintRefusedError, match="delegated"):
+    with pytest.raises(ComplaintRefusedError, match="penerima delegasi"):
         complaints.assign(db_session, team["kabag2"], c.id, handler_user_id=team["staf2"].id,
                           now=later, schedule=SCHEDULE)
-    with pytest.raises(ComplaintRefusedError, match="handler"):
+    with pytest.raises(ComplaintRefusedError, match="Pilih petugas"):
         complaints.assign(db_session, team["kabag"], c.id, handler_user_id=team["staf2"].id,
                           now=later, schedule=SCHEDULE)
     complaints.assign(db_session, team["kabag"], c.id, handler_user_id=team["staf"].id,
                       now=later, schedule=SCHEDULE)
-    with pytest.raises(ComplaintRefusedError, match="assigned handler"):
+    with pytest.raises(ComplaintRefusedError, match="petugas yang ditugaskan"):
         complaints.draft_response(db_session, team["staf1b"], c.id, response="x", now=later,
                                   schedule=SCHEDULE)
     complaints.draft_response(db_session, team["staf"], c.id, response="Jadwal diperbaiki.",
@@ -98,14 +98,14 @@ def test_the_whole_route_with_refusals_and_history(db_session, team):
     assert c.status == ComplaintStatus.DELEGATED and c.reopen_count == 1
     complaints.send_response(db_session, team["karo"], c.id, response="Sudah.",
                              now=later + dt.timedelta(days=2), schedule=SCHEDULE)
-    with pytest.raises(ComplaintRefusedError, match="passed"):
+    with pytest.raises(ComplaintRefusedError, match="lewat"):
         complaints.reopen(db_session, None, c.id, note="lagi",
                           now=later + dt.timedelta(days=40), schedule=SCHEDULE)
 
 
 def test_reject_and_archive_need_a_reason(db_session, team):
     c = _file(db_session, team["pengguna1"]).complaint
-    with pytest.raises(ComplaintRefusedError, match="reason"):
+    with pytest.raises(ComplaintRefusedError, match="alasan"):
         complaints.reject(db_session, team["karo"], c.id, note=" ", now=MONDAY, schedule=SCHEDULE)
     complaints.reject(db_session, team["karo"], c.id, note="Kewenangan Biro SDM.",
                       now=MONDAY, schedule=SCHEDULE)
