@@ -5,6 +5,7 @@ delegated Kabag's view of the complaint's page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -63,19 +64,88 @@ def test_identity_only_on_the_page_of_the_receiver(filed, client, login):
 
 def test_liaison_files_and_reads_the_status_logged_out(team, client, login):
     login(client, "pengguna1")
-    form = client.get("/complaint/new")
-    assert form.status_code == 200
+    assert client.get("/complaint/new").status_code == 200
     answer = client.post("/complaint/new", data={
         "kind": "pengaduan", "subject": "Jadwal rapat berubah mendadak",
-        "description": "Jadwal diubah tanpa pemberitahuan.", "complainant_name": "Ani",
+        "description": "Jadwal diubah tanpa pemberitahuan.", "complainant_name": "Ani Rahasia",
         "confidential": "y", "cycle": "0"})
-    text = visible(answer.get_data(as_text=True))
-    assert answer.status_code == 200, text[:500]
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
     c = complaints_for(client, "Jadwal rapat berubah mendadak")
+    code = re.search(r'id="complaint-code"><strong>([A-Z0-9]+)<', html)[1]
+    assert c.ticket in html and c.channel == "portal" and c.org_unit.code == "SETPRES"
     public = client.application.test_client()
-    assert c.ticket in text and c.confidential
     wrong = public.post("/pengaduan/status", data={"ticket": c.ticket, "code": "SALAH"})
     assert wrong.status_code == 404 and "Jadwal rapat" not in wrong.get_data(as_text=True)
+    unknown = public.post("/pengaduan/status", data={"ticket": "ADU-2000-XXXXXX", "code": code})
+    assert unknown.get_data(as_text=True).count("status-problem") == \
+        wrong.get_data(as_text=True).count("status-problem")
+    right = visible(public.post("/pengaduan/status", data={"ticket": c.ticket, "code": code})
+                    .get_data(as_text=True))
+    assert "Jadwal rapat berubah mendadak" in right and "Ani Rahasia" not in right
+    assert "dirahasiakan" in right
+
+
+def test_api_files_and_refuses_by_role(team, client, api_token):
+    body = {"kind": "masukan", "subject": "Usul lewat API", "description": "Isi usul."}
+    liaison = client.post("/api/v1/complaint/", json=body, headers=api_token("pengguna1"))
+    assert liaison.status_code == 201, liaison.get_data(as_text=True)
+    result = liaison.get_json()["result"]
+    assert result["ticket"].startswith("ADU-") and result["secret_code"]
+    staff = client.post("/api/v1/complaint/", json=body, headers=api_token("staf"))
+    assert staff.status_code == 422  # the channel is missing
+    auditor = client.post("/api/v1/complaint/", json=body, headers=api_token("auditor"))
+    assert auditor.status_code == 403
+    other = client.get(f"/api/v1/complaint/{liaison.get_json()['id']}",
+                       headers=api_token("pengguna2"))
+    assert other.status_code == 404
+
+
+def test_audit_trail_page_never_shows_the_identity(filed, client, login):
+    own, _ = filed
+    login(client, "karo")
+    assert SECRET_NAME in visible(client.get(f"/complaint/{own.id}").get_data(as_text=True))
+    admin = client.application.test_client()
+    login(admin, "admin")
+    for url in ("/audittimelineview/list/?psize_AuditTimelineView=100",
+                "/auditentryview/list/?psize_AuditEntryView=100",
+                "/audittimelineview/export/csv"):
+        answer = admin.get(url)
+        assert answer.status_code == 200, url
+        assert own.ticket in answer.get_data(as_text=True) or "timeline" not in url
+        assert SECRET_NAME not in answer.get_data(as_text=True), url
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.audit import AuditEntry
+
+    for entry_id in db.session.scalars(select(AuditEntry.id).where(
+            AuditEntry.entity == "Complaint")):
+        shown = admin.get(f"/auditentryview/show/{entry_id}").get_data(as_text=True)
+        assert SECRET_NAME not in shown
+
+
+def test_supervision_pages_per_role(team, app, db_session, client, login, monkeypatch, tmp_path):
+    from app.services import supervision
+
+    monkeypatch.setitem(app.config, "IKU_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    supervision.record_supervision(db_session, team["kasubbag"],
+                                   pelaksana_id=team["staf"].pelaksana_id, kind="teguran_lisan",
+                                   held_on=dt.date.today(), finding="Terlambat mengirim notulen.")
+    for username, sees in (("staf", True), ("kasubbag", True), ("karo", True),
+                           ("staf2", False), ("auditor", True)):
+        c = client.application.test_client()
+        login(c, username)
+        page = c.get("/supervisionrecordview/list/")
+        assert page.status_code == 200
+        assert ("Terlambat mengirim notulen." in page.get_data(as_text=True)) is sees, username
+    c = client.application.test_client()
+    login(c, "pengguna1")
+    assert c.get("/supervisionrecordview/list/").status_code in (302, 403)
+    c = client.application.test_client()
+    login(c, "kasubbag")
+    form = c.get(f"/supervision/new?pelaksana={team['staf'].pelaksana_id}")
+    assert form.status_code == 200 and "Pelaksana Staf" in form.get_data(as_text=True)
 
 
 def complaints_for(client, subject):
