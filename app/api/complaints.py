@@ -5,13 +5,15 @@ the same service as the form; the answer carries the ticket and, once, the secre
 from __future__ import annotations
 
 from flask import request
+from flask_appbuilder.api import expose, protect
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import BaseModelApi
+from app.api.base import BaseModelApi, path_operation
 from app.api.submissions import _int
 from app.extensions import db
 from app.models.complaints import Complaint
 from app.models.supervision import SupervisionRecord
+from app.security import METHOD_PERMISSIONS
 from app.services import complaints as service
 from app.services.supervision import SupervisionScopeFilter
 
@@ -25,7 +27,13 @@ class ComplaintApi(BaseModelApi):
     datamodel = SQLAInterface(Complaint)
     resource_name = "complaint"
     scope_column = "org_unit"
-    include_route_methods = {"get", "get_list", "info", "post"}
+    include_route_methods = {"get", "get_list", "info", "post", "act"}
+    method_permission_name = {**METHOD_PERMISSIONS, "act": "act"}
+    openapi_spec_methods = {"act": {"post": path_operation(
+        "Act on a complaint (verb: verify, reject, archive, assign, draft, return, send, "
+        "reopen, pause, resume, comment)", {
+            "note": {"type": "string"}, "response": {"type": "string"},
+            "user_id": {"type": "integer"}, "expected_version": {"type": "integer"}})}}
     list_columns = show_columns = COLUMNS
     add_columns = ["kind", "subject", "description"]
     search_columns = ["ticket", "kind", "status", "org_unit", "received_at"]
@@ -58,6 +66,35 @@ class ComplaintApi(BaseModelApi):
         return self.response(201, id=c.id, result={
             "ticket": c.ticket, "secret_code": filed.secret_code, "status": c.status,
             "org_unit_id": c.org_unit_id})
+
+
+    @expose("/<int:pk>/act/<verb>", methods=["POST"])
+    @protect()
+    def act(self, pk: int, verb: str):
+        """Act on a complaint: {note?, response?, user_id? (verify: the Kabag; assign: the
+        handler), expected_version?}; the engine decides whether this user may."""
+        if self.datamodel.get(pk, self._base_filters) is None or verb not in service.VERB_NAMES:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            body = {}
+        for name in ("note", "response"):
+            if body.get(name) is not None and not isinstance(body[name], str):
+                return self.response_422(message={name: ["Harus berupa teks."]})
+        version = body.get("expected_version")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            return self.response_422(message={"expected_version": ["Harus bilangan bulat."]})
+        try:
+            c = service.perform(db.session, self.appbuilder.sm.current_user, pk, verb,
+                                note=body.get("note"), response=body.get("response"),
+                                target_user_id=_int(body.get("user_id")), version=version)
+        except ValueError as exc:
+            db.session.rollback()
+            messages = getattr(exc, "as_messages", None)
+            return self.response_422(message=messages() if messages else str(exc))
+        return self.response(200, id=c.id, result={
+            "status": c.status, "version_id": c.version_id,
+            "delegated_to_id": c.delegated_to_id, "handler_id": c.handler_id})
 
 
 class SupervisionRecordApi(BaseModelApi):

@@ -11,12 +11,14 @@ from app.services.complaints.errors import (  # noqa: F401
     ComplaintRefusedError,
 )
 from app.services.complaints.handling import (  # noqa: F401
+    VERB_NAMES,
     archive,
     assign,
     available_actions,
     comment,
     draft_response,
     pause,
+    perform,
     reject,
     reopen,
     resume,

@@ -322,3 +322,33 @@ def available_actions(session: Session, user, complaint: Complaint,
     if person is not None and (person.is_bureau or person.is_liaison):
         out.append("comment")
     return out
+
+
+VERB_NAMES = ("verify", "reject", "archive", "assign", "draft", "return", "send", "reopen",
+              "pause", "resume", "comment")
+
+
+def perform(session: Session, user, complaint_id: int, verb: str, *, note: str | None = None,
+            response: str | None = None, target_user_id: int | None = None,
+            version: int | None = None, now: dt.datetime | None = None) -> Complaint:
+    """One entry for the page and the API: the verb by its name (VERB_NAMES)."""
+    common = {"version": version, "now": now}
+    calls = {
+        "verify": lambda: verify(session, user, complaint_id, delegate_user_id=target_user_id,
+                                 note=note, **common),
+        "reject": lambda: reject(session, user, complaint_id, note=note, **common),
+        "archive": lambda: archive(session, user, complaint_id, note=note, **common),
+        "assign": lambda: assign(session, user, complaint_id, handler_user_id=target_user_id,
+                                 note=note, **common),
+        "draft": lambda: draft_response(session, user, complaint_id, response=response,
+                                        **common),
+        "return": lambda: return_draft(session, user, complaint_id, note=note, **common),
+        "send": lambda: send_response(session, user, complaint_id, response=response, **common),
+        "reopen": lambda: reopen(session, user, complaint_id, note=note, **common),
+        "pause": lambda: pause(session, user, complaint_id, note=note, **common),
+        "resume": lambda: resume(session, user, complaint_id, note=note, **common),
+        "comment": lambda: comment(session, user, complaint_id, note=note, now=now),
+    }
+    if verb not in calls:
+        raise ComplaintRefusedError(gettext("Unknown action."))
+    return calls[verb]()

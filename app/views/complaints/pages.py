@@ -32,24 +32,6 @@ from app.services.cycles.people import Directory
 from app.views.complaints.forms import ActionForm, IntakeForm
 from app.views.cycles.tasks import current_user
 
-VERBS = {
-    "verify": lambda s, u, c, f: service.verify(s, u, c, delegate_user_id=f.target.data or None,
-                                                note=f.note.data, version=_v(f)),
-    "reject": lambda s, u, c, f: service.reject(s, u, c, note=f.note.data, version=_v(f)),
-    "archive": lambda s, u, c, f: service.archive(s, u, c, note=f.note.data, version=_v(f)),
-    "assign": lambda s, u, c, f: service.assign(s, u, c, handler_user_id=f.target.data or None,
-                                                note=f.note.data, version=_v(f)),
-    "draft": lambda s, u, c, f: service.draft_response(s, u, c, response=f.response.data,
-                                                       version=_v(f)),
-    "return": lambda s, u, c, f: service.return_draft(s, u, c, note=f.note.data, version=_v(f)),
-    "send": lambda s, u, c, f: service.send_response(s, u, c, response=f.response.data,
-                                                     version=_v(f)),
-    "reopen": lambda s, u, c, f: service.reopen(s, u, c, note=f.note.data, version=_v(f)),
-    "pause": lambda s, u, c, f: service.pause(s, u, c, note=f.note.data, version=_v(f)),
-    "resume": lambda s, u, c, f: service.resume(s, u, c, note=f.note.data, version=_v(f)),
-    "comment": lambda s, u, c, f: service.comment(s, u, c, note=f.note.data),
-}
-
 
 def _v(form) -> int | None:
     try:
@@ -103,8 +85,7 @@ class ComplaintPageView(BaseView):
     @has_access
     def act(self, pk: int, verb: str):
         complaint = scoped_complaint(pk)
-        handler = VERBS.get(verb)
-        if handler is None:
+        if verb not in service.VERB_NAMES:
             abort(404)
         form = ActionForm()
         form.target.choices = [(int(v), v) for v in [request.form.get("target") or "0"]
@@ -113,7 +94,9 @@ class ComplaintPageView(BaseView):
             flash(gettext("The form has expired; reload the page and try again."), "danger")
         else:
             try:
-                handler(db.session, current_user(), complaint.id, form)
+                service.perform(db.session, current_user(), complaint.id, verb,
+                                note=form.note.data, response=form.response.data,
+                                target_user_id=form.target.data or None, version=_v(form))
                 flash(gettext("Saved: %(what)s.", what=ACTION_LABELS.get(verb, verb)), "success")
             except ValueError as exc:
                 db.session.rollback()
