@@ -134,7 +134,8 @@ _DOCUMENTS_UNIT = [("Document$", _READ), (_any(*_DOCUMENT_MENUS), "menu_access$"
 # its scope) read, file and act; the engine (app.services.complaints) decides who may do what
 # exactly. Supervision (app/views/supervision.py): every bureau role reads (scoped to itself and
 # the people below it); the superiors record.
-_COMPLAINT_MENUS = _any("Complaints", "Complaint list", "File a complaint", "Complaint report")
+_COMPLAINT_MENUS = _any("Complaints", "Complaint list", "File a complaint", "Complaint board",
+                        "Complaint report")
 _COMPLAINTS = [("Complaint$", _any("can_read", "can_export", "can_add", "can_act")),
                ("ComplaintReport$", "can_read$"), (_COMPLAINT_MENUS, "menu_access$")]
 _SUPERVISION_MENUS = _any("Supervision", "Supervision records", "Record supervision")

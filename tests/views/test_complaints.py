@@ -191,3 +191,23 @@ def test_report_and_its_xlsx(filed, client, login):
     assert filed[0].ticket in page
     xlsx = client.get(f"/complaint-report/counts.xlsx?year={year}")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_board_groups_by_sla_and_marks_the_reminded(db_session, team, client, login):
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=20)
+    late = complaints.file_complaint(
+        db_session, team["pengguna1"], kind="keluhan", subject="Sudah lama belum diverifikasi",
+        description="x", complainant_name="A", now=old).complaint
+    complaints.scan_complaints(db_session)
+    login(client, "karo")
+    page = client.get("/complaint-board/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    mine = html.split('id="board-mine"')[1].split("</table>")[0]
+    assert late.ticket in mine
+    assert "Pengingat" in visible(mine) or "Reminder" in visible(mine)
+    overdue = html.split('id="board-overdue"')[1].split("</table>")[0]
+    assert late.ticket in overdue
+    other = client.application.test_client()
+    login(other, "pengguna2")
+    assert late.ticket not in other.get("/complaint-board/").get_data(as_text=True)

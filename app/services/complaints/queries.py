@@ -106,3 +106,34 @@ def complaints_handled_by(session: Session, pelaksana_id: int, year: int,
         "handler" if c.handler_id in user_ids else "delegated", c.received_at, c.responded_at,
         c.follow_up_due_at, clock.stage_sla(c, "follow_up", now, schedule).status)
         for c in rows]
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    complaint: Complaint
+    stage: str | None
+    sla: object  # app.services.cycles.sla.Sla
+    mine: bool  # the user holds it now (must act)
+    reminded: bool  # the scan reminded the user about its current stage
+
+
+def board(session: Session, user, now: dt.datetime, schedule: Schedule) -> list[BoardRow]:
+    """The open complaints the user sees, each with its running stage's SLA, whether the user
+    holds it and whether the scan reminded the user of it: the complaint board."""
+    from app.services.complaints.scan import holders
+
+    query = select(Complaint).where(Complaint.status.in_(OPEN_COMPLAINT_STATUSES))
+    unit_id = scope_unit_id(user)
+    if unit_id is not None:
+        query = query.where(Complaint.org_unit_id == unit_id)
+    rows = session.scalars(query.order_by(Complaint.received_at)).all()
+    reminded = {
+        (e.complaint_id, (e.details or {}).get("stage"))
+        for e in session.scalars(select(ComplaintEvent).where(
+            ComplaintEvent.action == "remind",
+            ComplaintEvent.complaint_id.in_([c.id for c in rows])))
+        if user.id in ((e.details or {}).get("recipients") or [])}
+    directory = Directory(session)
+    return [BoardRow(c, c.stage, clock.current_sla(c, now, schedule),
+                     user.id in holders(directory, c), (c.id, c.stage) in reminded)
+            for c in rows]

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.views.complaints import public
 from app.views.complaints.lists import ComplaintView
-from app.views.complaints.pages import ComplaintPageView
+from app.views.complaints.pages import ComplaintBoardView, ComplaintPageView
 from app.views.complaints.reports import ComplaintReportView
 
 
@@ -18,6 +18,8 @@ def register(appbuilder) -> None:
                         icon="fa-comments", category="Complaints", category_label=label)
     appbuilder.add_view(ComplaintPageView, "File a complaint", label=_l("File a complaint"),
                         icon="fa-plus", category="Complaints")
+    appbuilder.add_view(ComplaintBoardView, "Complaint board", label=_l("Complaint board"),
+                        icon="fa-tachometer", category="Complaints")
     appbuilder.add_view(ComplaintReportView, "Complaint report", label=_l("Complaint report"),
                         icon="fa-bar-chart", category="Complaints")
     appbuilder.add_view_no_menu(public.PublicComplaintStatusView())

@@ -143,3 +143,26 @@ class ComplaintPageView(BaseView):
                     flash(str(error), "danger")
         return self.render_template("complaints/new.html", form=form, scoped=unit_id is not None,
                                     title=gettext("File a complaint"))
+
+
+class ComplaintBoardView(BaseView):
+    """/complaint-board/: the open complaints the user sees under their SLA status (the cycles'
+    grouping), those the user must act on and was reminded of marked."""
+
+    route_base = "/complaint-board"
+    default_view = "board"
+    class_permission_name = "Complaint"
+    method_permission_name = {"board": "read"}
+
+    @expose("/")
+    @has_access
+    def board(self):
+        from app.services.complaints.queries import board
+        from app.services.cycles.sla import group_by_sla
+
+        rows = board(db.session, current_user(), dt.datetime.now(dt.UTC), load_schedule(db.session))
+        return self.render_template(
+            "complaints/board.html", groups=group_by_sla(rows),
+            mine=[r for r in rows if r.mine], labels={"status": STATUS_LABELS,
+                                                      "stage": STAGE_LABELS},
+            title=gettext("Complaint board"))
