@@ -42,7 +42,8 @@ class ComplaintApi(BaseModelApi):
 
     def post_headless(self):
         """File a complaint: {kind, subject, description, complainant_name?, complainant_contact?,
-        complainant_email?, confidential?, channel? (bureau), org_unit_id? (bureau), cycle_id?}."""
+        complainant_email?, confidential?, channel? (bureau), org_unit_id? (bureau), cycle_id?, work_item_id?
+        (a step of that cycle), pelaksana_id?}."""
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return self.response_400(message="Request body must be a JSON object.")
@@ -57,7 +58,9 @@ class ComplaintApi(BaseModelApi):
             filed = service.file_complaint(
                 db.session, self.appbuilder.sm.current_user, **texts,
                 confidential=bool(body.get("confidential")),
-                org_unit_id=_int(body.get("org_unit_id")), cycle_id=_int(body.get("cycle_id")))
+                org_unit_id=_int(body.get("org_unit_id")), cycle_id=_int(body.get("cycle_id")),
+                work_item_id=_int(body.get("work_item_id")),
+                pelaksana_id=_int(body.get("pelaksana_id")))
         except ValueError as exc:
             db.session.rollback()
             messages = getattr(exc, "as_messages", None)

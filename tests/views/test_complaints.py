@@ -211,3 +211,26 @@ def test_board_groups_by_sla_and_marks_the_reminded(db_session, team, client, lo
     other = client.application.test_client()
     login(other, "pengguna2")
     assert late.ticket not in other.get("/complaint-board/").get_data(as_text=True)
+
+
+def test_staff_records_a_phoned_complaint_about_a_pelaksana(team, client, login):
+    login(client, "staf")
+    answer = client.post("/complaint/new", data={
+        "kind": "keluhan", "channel": "telepon", "org_unit": team["pengguna2"].org_unit_id,
+        "subject": "Telepon tidak dijawab", "description": "Diterima lewat telepon.",
+        "complainant_name": "Budi", "cycle": "0", "pelaksana": team["staf2"].pelaksana_id})
+    assert answer.status_code == 200
+    c = complaints_for(client, "Telepon tidak dijawab")
+    assert (c.channel, c.pelaksana_id, c.org_unit_id, c.filed_by_id) == (
+        "telepon", team["staf2"].pelaksana_id, team["pengguna2"].org_unit_id, team["staf"].id)
+    refused = client.post("/complaint/new", data={
+        "kind": "keluhan", "channel": "portal", "org_unit": team["pengguna2"].org_unit_id,
+        "subject": "Tanpa saluran", "description": "x", "complainant_name": "Budi",
+        "cycle": "0", "pelaksana": "0"})
+    assert "Tanpa saluran" in refused.get_data(as_text=True)  # the form keeps what was typed
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.complaints import Complaint
+
+    assert db.session.scalar(select(Complaint).filter_by(subject="Tanpa saluran")) is None

@@ -19,6 +19,7 @@ class IntakeForm(DynamicForm):
     complainant_email = StringField(_l("Complainant's email"), validators=[Length(max=200)])
     confidential = BooleanField(_l("Keep the complainant's identity confidential"))
     cycle = SelectField(_l("Cycle concerned"), coerce=int, validators=[Optional()])
+    pelaksana = SelectField(_l("Pelaksana concerned"), coerce=int, validators=[Optional()])
 
 
 class ActionForm(DynamicForm):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.complaints import Complaint
 from app.models.cycles import Cycle, CycleUnit
-from app.models.org import OrgUnit
+from app.models.org import OrgUnit, Pelaksana
 from app.security import current_scope_unit_id
 from app.services import complaints as service
 from app.services.calendar import load_schedule
@@ -118,6 +118,8 @@ class ComplaintPageView(BaseView):
         if unit_id is not None:
             cycles = cycles.join(CycleUnit).where(CycleUnit.org_unit_id == unit_id)
         form.cycle.choices = [(0, "–"), *((i, code) for i, code in db.session.execute(cycles))]
+        form.pelaksana.choices = [(0, "–"), *((i, name) for i, name in db.session.execute(
+            select(Pelaksana.id, Pelaksana.name).where(Pelaksana.active).order_by(Pelaksana.name)))]
         if form.validate_on_submit():
             try:
                 filed = service.file_complaint(
@@ -129,7 +131,7 @@ class ComplaintPageView(BaseView):
                     confidential=form.confidential.data,
                     channel=None if unit_id is not None else form.channel.data,
                     org_unit_id=unit_id if unit_id is not None else form.org_unit.data or None,
-                    cycle_id=form.cycle.data or None)
+                    cycle_id=form.cycle.data or None, pelaksana_id=form.pelaksana.data or None)
             except ValueError as exc:
                 db.session.rollback()
                 flash(str(exc), "danger")
