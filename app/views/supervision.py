@@ -50,6 +50,7 @@ class SupervisionRecordView(BaseModelView):
         "recorded_by": _l("Recorded by"), "recorded_at": _l("Recorded"),
     }  # fmt: skip
     formatters_columns = {"kind": enum_formatter(KIND_LABELS)}
+    show_template = "complaints/supervision_show.html"
 
 
 class SupervisionForm(DynamicForm):
@@ -73,7 +74,21 @@ class SupervisionFormView(BaseView):
     route_base = "/supervision"
     default_view = "new"
     class_permission_name = "SupervisionRecord"
-    method_permission_name = {"new": "add"}
+    method_permission_name = {"new": "add", "done": "add"}
+
+    @expose("/<int:pk>/done", methods=["POST"])
+    @has_access
+    def done(self, pk: int):
+        """A superior of the pelaksana marks the record's follow-up done."""
+        form = DynamicForm()
+        if form.validate_on_submit():
+            try:
+                service.complete_follow_up(db.session, current_user(), pk)
+                flash(gettext("The follow-up is marked done."), "success")
+            except ValueError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+        return redirect(url_for("SupervisionRecordView.show", pk=pk))
 
     @expose("/new", methods=["GET", "POST"])
     @has_access

@@ -234,3 +234,23 @@ def test_staff_records_a_phoned_complaint_about_a_pelaksana(team, client, login)
     from app.models.complaints import Complaint
 
     assert db.session.scalar(select(Complaint).filter_by(subject="Tanpa saluran")) is None
+
+
+def test_superior_marks_the_follow_up_done_on_the_show_page(team, db_session, client, login,
+                                                            app, monkeypatch, tmp_path):
+    from app.services import supervision
+
+    record = supervision.record_supervision(
+        db_session, team["kasubbag"], pelaksana_id=team["staf"].pelaksana_id, kind="supervisi",
+        held_on=dt.date.today(), finding="Arsip belum rapi.", follow_up="Rapikan arsip.")
+    login(client, "staf")
+    assert client.get(f"/supervisionrecordview/show/{record.id}").status_code == 200
+    client.post(f"/supervision/{record.id}/done")
+    assert record.follow_up_done_at is None  # the pelaksana itself may not close it
+    boss = client.application.test_client()
+    login(boss, "kasubbag")
+    assert 'id="supervision-done"' in boss.get(
+        f"/supervisionrecordview/show/{record.id}").get_data(as_text=True)
+    boss.post(f"/supervision/{record.id}/done")
+    db_session.refresh(record)
+    assert record.follow_up_done_at is not None
