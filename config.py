@@ -172,6 +172,8 @@ class Config:
     IKU_PUBLIC_BASE_URL = env_str("IKU_PUBLIC_BASE_URL", "http://127.0.0.1:8080")
     IKU_SOFFICE = env_str("IKU_SOFFICE", "")
     IKU_VERIFY_RATE_LIMIT = env_str("IKU_VERIFY_RATE_LIMIT", "10 per minute")
+    # /pengaduan/status: ticket + secret code checks per client address
+    IKU_COMPLAINT_STATUS_RATE_LIMIT = env_str("IKU_COMPLAINT_STATUS_RATE_LIMIT", "10 per minute")
     # Numbering of naskah dinas (national pattern, DOMAIN.md): per kind of document the series
     # (one sequence per series and year; {office} makes one per issuing office), the pattern,
     # and whether Biro Tata Usaha gives the number by hand. Placeholders: {seq} {year} {month}

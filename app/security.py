@@ -137,6 +137,20 @@ _DOCUMENTS_UNIT = [("Document$", _READ), (_any(*_DOCUMENT_MENUS), "menu_access$"
 # who exactly); the outbox and the local mailbox are the Admin's (the Auditor reads them).
 _MAIL_BUREAU = [("MailDispatch$", "can_dispatch$")]
 
+# Complaints (app/views/complaints, app/api/complaints.py): every bureau role and a liaison (in
+# its scope) read, file and act; the engine (app.services.complaints) decides who may do what
+# exactly. Supervision (app/views/supervision.py): every bureau role reads (scoped to itself and
+# the people below it); the superiors record.
+_COMPLAINT_MENUS = _any("Complaints", "Complaint list", "File a complaint", "Complaint board",
+                        "Complaint report")
+_COMPLAINTS = [("Complaint$", _any("can_read", "can_export", "can_add", "can_act")),
+               ("ComplaintReport$", "can_read$"), (_COMPLAINT_MENUS, "menu_access$")]
+_SUPERVISION_MENUS = _any("Supervision", "Supervision records", "Record supervision")
+_SUPERVISION_READ = [("SupervisionRecord$", _READ),
+                     (_any("Supervision", "Supervision records"), "menu_access$")]
+_SUPERVISION_HEADS = [("SupervisionRecord$", _any("can_read", "can_export", "can_add")),
+                      (_SUPERVISION_MENUS, "menu_access$")]
+
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
     ROLE_AUDITOR: [
@@ -153,7 +167,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -162,19 +176,19 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG, *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
         *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_READ,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -186,7 +200,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         *_CYCLES_UNIT,
         ("Cycle$", _READ),  # the cycles its unit takes part in (scope: units.org_unit)
         *_SUBMISSIONS, *_DISCUSSION_READ,
-        *_DOCUMENTS_UNIT,
+        *_DOCUMENTS_UNIT, *_COMPLAINTS,
     ],
 }
 

@@ -1,6 +1,6 @@
 """REST APIs (FAB ModelRestApi, JWT or session auth), one module per domain."""
 
-from app.api import cycles, discussions, documents, iku, org, proposals, submissions
+from app.api import complaints, cycles, discussions, documents, iku, org, proposals, submissions
 
 
 def register_apis(appbuilder) -> None:
@@ -11,3 +11,4 @@ def register_apis(appbuilder) -> None:
     submissions.register(appbuilder)
     discussions.register(appbuilder)
     documents.register(appbuilder)
+    complaints.register(appbuilder)

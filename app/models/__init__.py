@@ -2,6 +2,14 @@
 
 from app.models.audit import AuditAction, AuditEntry, AuditHead, AuditSpec  # noqa: F401
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule  # noqa: F401
+from app.models.complaints import (  # noqa: F401
+    Complaint,
+    ComplaintChannel,
+    ComplaintEvent,
+    ComplaintEventAction,
+    ComplaintKind,
+    ComplaintStatus,
+)
 from app.models.cycles import (  # noqa: F401
     Cycle,
     CycleStatus,
@@ -49,3 +57,4 @@ from app.models.org import (  # noqa: F401
 from app.models.proposals import ChangeProposal, ProposalStatus  # noqa: F401
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401
 from app.models.submissions import FinalSubmission  # noqa: F401
+from app.models.supervision import SupervisionKind, SupervisionRecord  # noqa: F401

@@ -123,6 +123,7 @@ def _demo_person(username, name, nip, position, section, role, unit, password) -
 def load_demo_data() -> list[str]:
     """Accounts for trying the app, one per role. Passwords are random and printed only when the
     accounts are created: never a default, and not stored anywhere in clear."""
+    from app.services.complaints.demo import load_demo_complaints
     from app.services.cycle_demo import load_demo_cycle
     from app.services.iku_demo import load_demo_iku, load_demo_proposal
     from app.services.mail.demo import load_demo_mail
@@ -144,4 +145,5 @@ def load_demo_data() -> list[str]:
         *load_demo_cycle(),
         *load_demo_proposal(),
         *load_demo_mail(),
+        *load_demo_complaints(),
     ]

@@ -6,6 +6,7 @@ from app.api import register_apis
 from app.views import (
     audit,
     calendar,
+    complaints,
     cycles,
     discussions,
     display,
@@ -20,6 +21,7 @@ from app.views import (
     proposals,
     standards,
     submissions,
+    supervision,
     users,
 )
 
@@ -32,6 +34,8 @@ def register_views(appbuilder) -> None:
     discussions.register(appbuilder)
     documents.register(appbuilder)
     mail.register(appbuilder)
+    complaints.register(appbuilder)
+    supervision.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:24:20.096719
+Create Date: 2026-12-01 10:26:05.604559
 
 """
 from alembic import op
@@ -288,7 +288,6 @@ def upgrade():
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.Column('locked_at', sa.DateTime(), nullable=True),
     sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('mail_reminders', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
@@ -589,6 +588,69 @@ def upgrade():
     sa.ForeignKeyConstraint(['proposal_id'], ['change_proposal.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('proposal_id', 'indicator_id')
     )
+    op.create_table('complaint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket', sa.String(length=30), nullable=False),
+    sa.Column('secret_hash', sa.String(length=200), nullable=False),
+    sa.Column('standard_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=True),
+    sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('complainant_name', sa.String(length=200), nullable=False),
+    sa.Column('complainant_contact', sa.String(length=200), nullable=True),
+    sa.Column('complainant_email', sa.String(length=200), nullable=True),
+    sa.Column('filed_by_id', sa.Integer(), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('verify_due_at', sa.DateTime(), nullable=True),
+    sa.Column('verify_allowed_minutes', sa.Float(), nullable=True),
+    sa.Column('verified_at', sa.DateTime(), nullable=True),
+    sa.Column('verified_by_id', sa.Integer(), nullable=True),
+    sa.Column('delegated_to_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up_start', sa.DateTime(), nullable=True),
+    sa.Column('follow_up_due_at', sa.DateTime(), nullable=True),
+    sa.Column('follow_up_allowed_minutes', sa.Float(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=True),
+    sa.Column('responded_at', sa.DateTime(), nullable=True),
+    sa.Column('responded_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('reopen_until', sa.DateTime(), nullable=True),
+    sa.Column('reopen_count', sa.Integer(), nullable=False),
+    sa.Column('clock_paused_at', sa.DateTime(), nullable=True),
+    sa.Column('pause_reason', sa.Text(), nullable=True),
+    sa.Column('paused_minutes', sa.Float(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['delegated_to_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['filed_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['handler_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['responded_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], ),
+    sa.ForeignKeyConstraint(['standard_id'], ['service_standard.id'], ),
+    sa.ForeignKeyConstraint(['verified_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ticket')
+    )
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_delegated_to_id'), ['delegated_to_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_handler_id'), ['handler_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_pelaksana_id'), ['pelaksana_id'], unique=False)
+        batch_op.create_index('ix_complaint_received', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_complaint_status_received', ['status', 'received_at'], unique=False)
+
     op.create_table('discussion_group_member',
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -640,7 +702,8 @@ def upgrade():
     sa.Column('code', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=400), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=True),
     sa.Column('work_item_id', sa.Integer(), nullable=True),
     sa.Column('step_code', sa.String(length=50), nullable=True),
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
@@ -661,6 +724,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['finalised_by_id'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['document.id'], ),
     sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -673,6 +737,7 @@ def upgrade():
         batch_op.create_index('ix_document_cycle_code', ['cycle_id', 'code'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_number'), ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_pelaksana_id'), ['pelaksana_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_work_item_id'), ['work_item_id'], unique=False)
 
@@ -747,6 +812,22 @@ def upgrade():
         batch_op.create_index('ix_work_event_time', ['occurred_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_event_user_id'), ['user_id'], unique=False)
 
+    op.create_table('complaint_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=True),
+    sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_event_complaint_time', ['complaint_id', 'occurred_at'], unique=False)
+
     op.create_table('discussion_attendance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -812,80 +893,41 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_version_pdf_sha256'), ['pdf_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_version_sha256'), ['sha256'], unique=False)
 
-    op.create_table('outbound_mail',
+    op.create_table('supervision_record',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('to_addrs', sa.JSON(), nullable=False),
-    sa.Column('cc_addrs', sa.JSON(), nullable=False),
-    sa.Column('subject', sa.String(length=300), nullable=False),
-    sa.Column('body_text', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=True),
-    sa.Column('message_id', sa.String(length=200), nullable=False),
-    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
-    sa.Column('lease_until', sa.DateTime(), nullable=True),
-    sa.Column('claim_token', sa.String(length=40), nullable=True),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
-    sa.Column('recipient_label', sa.String(length=300), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=False),
+    sa.Column('supervisor_id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('finding', sa.Text(), nullable=False),
+    sa.Column('work_item_ids', sa.JSON(), nullable=False),
+    sa.Column('complaint_ids', sa.JSON(), nullable=False),
+    sa.Column('follow_up', sa.Text(), nullable=True),
+    sa.Column('follow_up_due', sa.Date(), nullable=True),
+    sa.Column('follow_up_done_at', sa.DateTime(), nullable=True),
     sa.Column('document_id', sa.Integer(), nullable=True),
-    sa.Column('cycle_id', sa.Integer(), nullable=True),
-    sa.Column('work_item_id', sa.Integer(), nullable=True),
-    sa.Column('org_unit_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['ab_user.id'], ),
-    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
-    sa.ForeignKeyConstraint(['recipient_user_id'], ['ab_user.id'], ),
-    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('dedupe_key'),
-    sa.UniqueConstraint('message_id')
-    )
-    with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbound_mail_claim_token'), ['claim_token'], unique=False)
-        batch_op.create_index('ix_outbound_mail_document', ['document_id'], unique=False)
-        batch_op.create_index('ix_outbound_mail_due', ['status', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbound_mail_org_unit_id'), ['org_unit_id'], unique=False)
-
-    op.create_table('mail_attachment',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('mail_id', sa.Integer(), nullable=False),
-    sa.Column('document_version_id', sa.Integer(), nullable=True),
-    sa.Column('file_format', sa.String(length=10), nullable=False),
-    sa.Column('file_path', sa.String(length=300), nullable=False),
-    sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('mimetype', sa.String(length=120), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['document_version_id'], ['document_version.id'], ),
-    sa.ForeignKeyConstraint(['mail_id'], ['outbound_mail.id'], ondelete='CASCADE'),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['pelaksana.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('mail_attachment', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_mail_attachment_mail_id'), ['mail_id'], unique=False)
+    with op.batch_alter_table('supervision_record', schema=None) as batch_op:
+        batch_op.create_index('ix_supervision_pelaksana_date', ['pelaksana_id', 'held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_record_supervisor_id'), ['supervisor_id'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('mail_attachment', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_mail_attachment_mail_id'))
+    with op.batch_alter_table('supervision_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_record_supervisor_id'))
+        batch_op.drop_index('ix_supervision_pelaksana_date')
 
-    op.drop_table('mail_attachment')
-    with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbound_mail_org_unit_id'))
-        batch_op.drop_index('ix_outbound_mail_due')
-        batch_op.drop_index('ix_outbound_mail_document')
-        batch_op.drop_index(batch_op.f('ix_outbound_mail_claim_token'))
-
-    op.drop_table('outbound_mail')
+    op.drop_table('supervision_record')
     with op.batch_alter_table('document_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_version_sha256'))
         batch_op.drop_index(batch_op.f('ix_document_version_pdf_sha256'))
@@ -900,6 +942,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_discussion_attendance_session_id'))
 
     op.drop_table('discussion_attendance')
+    with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_event_complaint_time')
+
+    op.drop_table('complaint_event')
     with op.batch_alter_table('work_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_work_event_user_id'))
         batch_op.drop_index('ix_work_event_time')
@@ -920,6 +966,7 @@ def downgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_work_item_id'))
         batch_op.drop_index(batch_op.f('ix_document_status'))
+        batch_op.drop_index(batch_op.f('ix_document_pelaksana_id'))
         batch_op.drop_index(batch_op.f('ix_document_org_unit_id'))
         batch_op.drop_index(batch_op.f('ix_document_number'))
         batch_op.drop_index('ix_document_cycle_code')
@@ -938,6 +985,15 @@ def downgrade():
 
     op.drop_table('discussion_group_unit')
     op.drop_table('discussion_group_member')
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_status_received')
+        batch_op.drop_index('ix_complaint_received')
+        batch_op.drop_index(batch_op.f('ix_complaint_pelaksana_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_handler_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_delegated_to_id'))
+
+    op.drop_table('complaint')
     op.drop_table('change_proposal_indicator')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_unit_status')
