@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 04:31:32.614748
+Create Date: 2026-12-01 10:23:41.227742
 
 """
 from alembic import op
@@ -92,6 +92,16 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
+    )
+    op.create_table('evaluation_period',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=False),
+    sa.Column('opened_by', sa.String(length=128), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('year')
     )
     op.create_table('holiday',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -447,6 +457,48 @@ def upgrade():
     with op.batch_alter_table('document_template', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_template_code'), ['code'], unique=False)
 
+    op.create_table('evaluation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=False),
+    sa.Column('evaluator_id', sa.Integer(), nullable=True),
+    sa.Column('evaluator_overridden', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('competence_a', sa.String(length=10), nullable=True),
+    sa.Column('competence_b', sa.String(length=10), nullable=True),
+    sa.Column('competence_c', sa.String(length=10), nullable=True),
+    sa.Column('competence_d', sa.String(length=10), nullable=True),
+    sa.Column('work_results', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_service', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_accountable', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_competent', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_harmonious', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_loyal', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_adaptive', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_collaborative', sa.String(length=20), nullable=True),
+    sa.Column('behaviour', sa.String(length=20), nullable=True),
+    sa.Column('predikat', sa.String(length=30), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('rated_at', sa.DateTime(), nullable=True),
+    sa.Column('rated_by_id', sa.Integer(), nullable=True),
+    sa.Column('acknowledged', sa.Boolean(), nullable=True),
+    sa.Column('objection', sa.Text(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('locked_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['evaluator_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['period_id'], ['evaluation_period.id'], ),
+    sa.ForeignKeyConstraint(['rated_by_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('period_id', 'pelaksana_id')
+    )
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_evaluator_id'), ['evaluator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_pelaksana_id'), ['pelaksana_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_period_id'), ['period_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_predikat'), ['predikat'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_status'), ['status'], unique=False)
+
     op.create_table('indicator_target',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('indicator_id', sa.Integer(), nullable=False),
@@ -520,6 +572,41 @@ def upgrade():
     with op.batch_alter_table('discussion_group', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_discussion_group_cycle_id'), ['cycle_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_discussion_group_lead_user_id'), ['lead_user_id'], unique=False)
+
+    op.create_table('survey_response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('u1', sa.Integer(), nullable=False),
+    sa.Column('u2', sa.Integer(), nullable=False),
+    sa.Column('u3', sa.Integer(), nullable=False),
+    sa.Column('u4', sa.Integer(), nullable=False),
+    sa.Column('u5', sa.Integer(), nullable=False),
+    sa.Column('u6', sa.Integer(), nullable=False),
+    sa.Column('u7', sa.Integer(), nullable=False),
+    sa.Column('u8', sa.Integer(), nullable=False),
+    sa.Column('u9', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('u1 BETWEEN 1 AND 4', name='ck_survey_u1'),
+    sa.CheckConstraint('u2 BETWEEN 1 AND 4', name='ck_survey_u2'),
+    sa.CheckConstraint('u3 BETWEEN 1 AND 4', name='ck_survey_u3'),
+    sa.CheckConstraint('u4 BETWEEN 1 AND 4', name='ck_survey_u4'),
+    sa.CheckConstraint('u5 BETWEEN 1 AND 4', name='ck_survey_u5'),
+    sa.CheckConstraint('u6 BETWEEN 1 AND 4', name='ck_survey_u6'),
+    sa.CheckConstraint('u7 BETWEEN 1 AND 4', name='ck_survey_u7'),
+    sa.CheckConstraint('u8 BETWEEN 1 AND 4', name='ck_survey_u8'),
+    sa.CheckConstraint('u9 BETWEEN 1 AND 4', name='ck_survey_u9'),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'org_unit_id')
+    )
+    with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_response_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_response_org_unit_id'), ['org_unit_id'], unique=False)
 
     op.create_table('work_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -879,6 +966,11 @@ def downgrade():
         batch_op.drop_index('ix_work_item_assignee_status')
 
     op.drop_table('work_item')
+    with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_response_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_response_cycle_id'))
+
+    op.drop_table('survey_response')
     with op.batch_alter_table('discussion_group', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_discussion_group_lead_user_id'))
         batch_op.drop_index(batch_op.f('ix_discussion_group_cycle_id'))
@@ -899,6 +991,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicator_target_indicator_id'))
 
     op.drop_table('indicator_target')
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_status'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_predikat'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_period_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_pelaksana_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_evaluator_id'))
+
+    op.drop_table('evaluation')
     with op.batch_alter_table('document_template', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_template_code'))
 
@@ -981,6 +1081,7 @@ def downgrade():
     op.drop_table('position')
     op.drop_table('number_sequence')
     op.drop_table('holiday')
+    op.drop_table('evaluation_period')
     op.drop_table('competence')
     op.drop_table('audit_head')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
