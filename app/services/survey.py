@@ -106,5 +106,5 @@ def submit(session: Session, cycle: Cycle, user, scores: list[int], comment: str
                               submitted_at=now.replace(tzinfo=None),
                               **{f"u{i}": s for i, s in enumerate(scores, start=1)})
     session.add(response)
-    session.flush()
+    session.commit()
     return response

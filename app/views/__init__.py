@@ -7,9 +7,12 @@ from app.views import (
     audit,
     calendar,
     cycles,
+    dashboard,
     discussions,
     display,
     documents,
+    evaluation,
+    home,
     iku,
     iku_matrix,
     imports,
@@ -19,17 +22,22 @@ from app.views import (
     proposals,
     standards,
     submissions,
+    survey,
     users,
 )
 
 
 def register_views(appbuilder) -> None:
     display.register_filters(current_app)
+    home.register(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
+    dashboard.register(appbuilder)
     submissions.register(appbuilder)
     portal.register(current_app)
     discussions.register(appbuilder)
     documents.register(appbuilder)
+    evaluation.register(appbuilder)
+    survey.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

@@ -1,8 +1,8 @@
 """The yearly evaluation of pelaksana: opening a period, rating, answering, locking.
 
 The predikat is derived from the two ratings with the national matrix (PermenPANRB 6/2022),
-so two evaluators who rate alike always get the same predikat. Functions take the session and
-never commit: the caller's request or command owns the transaction.
+so two evaluators who rate alike always get the same predikat. Each action checks,
+changes and commits once (a refusal raises EvaluationError before anything is written).
 """
 
 from __future__ import annotations
@@ -77,17 +77,18 @@ def open_period(session: Session, year: int, closes_on: dt.date, *, by: str | No
         boss = superior_of(session, person)
         session.add(Evaluation(period=period, pelaksana=person, evaluator=boss,
                                status=EvaluationStatus.DRAFT))
-    session.flush()
+    session.commit()
     return period
 
 
-def set_evaluator(evaluation: Evaluation, evaluator: Pelaksana | None) -> None:
+def set_evaluator(session: Session, evaluation: Evaluation, evaluator: Pelaksana | None) -> None:
     """An admin's choice of evaluator (the structure may not say who knows the work best)."""
     _refuse_locked(evaluation)
     if evaluator is not None and evaluator.id == evaluation.pelaksana_id:
         raise EvaluationError("Pelaksana tidak dapat menilai dirinya sendiri.")
     evaluation.evaluator = evaluator
     evaluation.evaluator_overridden = True
+    session.commit()
 
 
 def may_rate(evaluation: Evaluation, user, *, is_admin: bool = False) -> bool:
@@ -95,7 +96,7 @@ def may_rate(evaluation: Evaluation, user, *, is_admin: bool = False) -> bool:
                         and user.pelaksana_id == evaluation.evaluator_id)
 
 
-def rate(evaluation: Evaluation, user, values: dict, *, now: dt.datetime,
+def rate(session: Session, evaluation: Evaluation, user, values: dict, *, now: dt.datetime,
          is_admin: bool = False) -> Evaluation:
     """Record the evaluator's ratings; every one is required, then the predikat is derived."""
     _refuse_locked(evaluation)
@@ -115,10 +116,11 @@ def rate(evaluation: Evaluation, user, values: dict, *, now: dt.datetime,
     evaluation.rated_at = now.replace(tzinfo=None)
     evaluation.rated_by_id = getattr(user, "id", None)
     evaluation.status = EvaluationStatus.RATED
+    session.commit()
     return evaluation
 
 
-def answer(evaluation: Evaluation, user, *, acknowledged: bool, objection: str | None,
+def answer(session: Session, evaluation: Evaluation, user, *, acknowledged: bool, objection: str | None,
            now: dt.datetime) -> Evaluation:
     """The pelaksana acknowledges the rating or records an objection; either locks it."""
     if evaluation.status != EvaluationStatus.RATED:
@@ -132,6 +134,7 @@ def answer(evaluation: Evaluation, user, *, acknowledged: bool, objection: str |
     evaluation.objection = None if acknowledged else text
     evaluation.answered_at = evaluation.locked_at = now.replace(tzinfo=None)
     evaluation.status = EvaluationStatus.LOCKED
+    session.commit()
     return evaluation
 
 
