@@ -166,7 +166,7 @@ class Config:
     # a JSON object merged over this one).
     IKU_DOCUMENT_NUMBERING = {
         "codes": {"security": "B", "agency": "Kemensetneg", "office": "B-OTLAK",
-                  "classification": "OT.02.02"},
+                  "classification": "OT.02.02", "personnel": "KP.04.02"},
         "offices": {"deputi_aa": "D-3", "kepala_biro": "B-OTLAK", "menteri": "M"},
         "kinds": {
             "memorandum": {"series": "memorandum/{office}",
@@ -180,6 +180,10 @@ class Config:
                           "pattern": "NOMOR {seq} TAHUN {year}"},
             "salinan": {"series": "salinan", "manual": True,
                         "pattern": "NOMOR {seq} TAHUN {year}"},
+            "teguran": {"series": "teguran/{office}",
+                        "pattern": "{seq}/TEG/{office}/{personnel}/{month:02d}/{year}"},
+            "laporan": {"series": "laporan/{office}",
+                        "pattern": "{seq}/LAP/{office}/{personnel}/{month:02d}/{year}"},
         },
         "documents": {},
     }

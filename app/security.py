@@ -252,6 +252,41 @@ class UnitScopeFilter(BaseFilter):
         return query.filter(unit_clause(self.model, self.column_name, unit_id))
 
 
+# Who reads personnel matters (a reprimand, an evaluation report) of anyone; everyone else reads
+# only those that concern them or that they made.
+PERSONNEL_ROLES = {ROLE_ADMIN, ROLE_AUDITOR, ROLE_KEPALA_BIRO, ROLE_KABAG}
+
+
+def personal_clause(model, user, subject: str = "pelaksana_id", maker: str = "created_by_id"):
+    """None when `user` reads every personal record; else the condition "not personal, or
+    about me (my pelaksana record), or made by me" over `model`'s `subject` and `maker`."""
+    if user is not None and {r.name for r in getattr(user, "roles", ())} & PERSONNEL_ROLES:
+        return None
+    authenticated = getattr(user, "is_authenticated", False)
+    column = getattr(model, subject)
+    if not authenticated:
+        return column.is_(None)
+    clause = column.is_(None) | (getattr(model, maker) == user.id)
+    if getattr(user, "pelaksana_id", None):
+        clause = clause | (column == user.pelaksana_id)
+    return clause
+
+
+class PersonalFilter(BaseFilter):
+    """Hides the personal records (column: the person they concern) of other people from
+    anyone outside PERSONNEL_ROLES, in lists, show pages, exports and the API alike."""
+
+    name = "Personal scope"
+    arg_name = "personalscope"
+
+    def apply(self, query, value):
+        if not has_request_context():
+            return query
+        clause = personal_clause(self.model, current_app.appbuilder.sm.current_user,
+                                 self.column_name)
+        return query if clause is None else query.filter(clause)
+
+
 def unit_clause(model, path: str, unit_id: int):
     """`path` as nested EXISTS subqueries (relationship.has, or .any for a collection such as
     a cycle's units), never as JOINs: a JOIN would be ambiguous as soon as the list itself joins

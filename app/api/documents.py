@@ -18,7 +18,7 @@ from app.api.base import path_operation
 from app.api.cycles import EngineApi, _iso
 from app.extensions import db
 from app.models.documents import Document
-from app.security import METHOD_PERMISSIONS
+from app.security import METHOD_PERMISSIONS, PersonalFilter
 from app.services import db_errors, documents
 
 COLUMNS = ["id", "code", "title", "kind", "cycle_id", "cycle.code", "work_item_id",
@@ -35,6 +35,7 @@ class DocumentApi(EngineApi):
     datamodel = SQLAInterface(Document)
     resource_name = "document"
     scope_column = "org_unit"
+    extra_base_filters = [["pelaksana_id", PersonalFilter, None]]
     include_route_methods = {"get", "get_list", "info", *ACTIONS}
     method_permission_name = {**METHOD_PERMISSIONS, **ACTIONS}
     list_columns = show_columns = COLUMNS

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.audit import AuditSpec
 from app.models.cycles import Cycle, WorkItem
-from app.models.org import IkuUser, OrgUnit
+from app.models.org import IkuUser, OrgUnit, Pelaksana
 
 
 class DocumentStatus(StrEnum):
@@ -84,7 +84,10 @@ class Document(Model):
     sub-step whose `documents` list names it, so every person of its review chain sees it).
 
     `org_unit` is set when the document concerns one unit only: a unit's liaison sees those of
-    its own unit and no other. Numbering: `number_series`/`number_year`/`number_seq` from the
+    its own unit and no other. A personal document (a written reprimand, an evaluation report)
+    belongs to no cycle and names the pelaksana it concerns (`pelaksana`): only that person,
+    its maker and the heads who may read personnel matters see it (app.services.documents.
+    reading.personal_clause). Numbering: `number_series`/`number_year`/`number_seq` from the
     sequence at finalisation (app.services.documents.numbering), or `number_manual` for a
     decree or regulation numbered by Biro Tata Usaha ("NOMOR 12 TAHUN 2027"); unique per
     series. `verify_token` is the random, unguessable key of the public page
@@ -102,8 +105,10 @@ class Document(Model):
     code: Mapped[str] = mapped_column(String(80), index=True)
     title: Mapped[str] = mapped_column(String(400))
     kind: Mapped[str] = mapped_column(String(20))
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
-    cycle: Mapped[Cycle] = relationship()
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    cycle: Mapped[Cycle | None] = relationship()
+    pelaksana_id: Mapped[int | None] = mapped_column(ForeignKey("pelaksana.id"), index=True)
+    pelaksana: Mapped[Pelaksana | None] = relationship()
     work_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("work_item.id", ondelete="CASCADE"), index=True)
     work_item: Mapped[WorkItem | None] = relationship()

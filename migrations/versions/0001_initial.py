@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:23:41.227742
+Create Date: 2026-12-01 10:32:04.891475
 
 """
 from alembic import op
@@ -726,7 +726,8 @@ def upgrade():
     sa.Column('code', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=400), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=True),
     sa.Column('work_item_id', sa.Integer(), nullable=True),
     sa.Column('step_code', sa.String(length=50), nullable=True),
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
@@ -747,6 +748,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['finalised_by_id'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['document.id'], ),
     sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -759,6 +761,7 @@ def upgrade():
         batch_op.create_index('ix_document_cycle_code', ['cycle_id', 'code'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_number'), ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_org_unit_id'), ['org_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_pelaksana_id'), ['pelaksana_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_work_item_id'), ['work_item_id'], unique=False)
 
@@ -937,6 +940,7 @@ def downgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_work_item_id'))
         batch_op.drop_index(batch_op.f('ix_document_status'))
+        batch_op.drop_index(batch_op.f('ix_document_pelaksana_id'))
         batch_op.drop_index(batch_op.f('ix_document_org_unit_id'))
         batch_op.drop_index(batch_op.f('ix_document_number'))
         batch_op.drop_index('ix_document_cycle_code')

@@ -99,6 +99,16 @@ def test_the_qr_image_is_printed_on_a_final_document_and_absent_from_a_draft():
     assert "Verifikasi" not in text(draft)
 
 
+def test_the_style_sheet_is_carried_through_unchanged_and_still_readable():
+    template = docx_render.default_template("memo_penyusunan_iku")
+    final = render(template, {**sample_context("memo_penyusunan_iku")}, images=sample_images())
+    with zipfile.ZipFile(io.BytesIO(template)) as a, zipfile.ZipFile(io.BytesIO(final)) as b:
+        assert a.read("word/styles.xml") == b.read("word/styles.xml")
+    rendered = Document(io.BytesIO(final))
+    assert "Normal" in [style.name for style in rendered.styles]
+    assert rendered.paragraphs[0].style.name
+
+
 @pytest.mark.parametrize("payload", [
     SUBCLASSES, FOR_SUBCLASSES, "{{ nomor|attr('__class__') }}",
     "{{ kop['__class__'] }}", "{{ tembusan|map(attribute='__class__')|list }}",

@@ -15,6 +15,8 @@ Public API (session first; each write commits once, and rolls back entirely on r
 - item_documents(session, item_id) -> (step item, [DocumentSlot]) for the item page
 - verify_token(session, token) / verify_file(session, data): the public verification
 - upload_template(session, user, code, filename, data) -> DocumentTemplate (admin)
+- standalone.issue(session, user, doc_code, *, pelaksana_id, fields, values) -> Document
+  a personal document outside any cycle (teguran, laporan), final at once, not committed
 """
 
 from app.services.documents.errors import (  # noqa: F401

@@ -129,11 +129,13 @@ def clean_fields(code: str, fields: dict | None) -> dict[str, str]:
     return cleaned
 
 
-def _add_version(session: Session, doc: Document, step: Step, data: bytes, *, kind: str,
+def _add_version(session: Session, doc: Document, step: Step | None, data: bytes, *, kind: str,
                  file_format: str, name: str, now: dt.datetime, context: dict | None = None,
                  template_id: int | None = None, is_final: bool = False,
-                 note: str | None = None, n: int | None = None) -> DocumentVersion:
-    """A new version row (not yet flushed), its file stored; `n` when the caller knows it."""
+                 note: str | None = None, n: int | None = None,
+                 user_id: int | None = None) -> DocumentVersion:
+    """A new version row (not yet flushed), its file stored; `n` when the caller knows it.
+    Without a step (a document outside any cycle) the version names `user_id` as its maker."""
     if n is None:
         n = (session.scalar(select(func.max(DocumentVersion.n))
                             .where(DocumentVersion.document_id == doc.id)) or 0) + 1
@@ -141,8 +143,8 @@ def _add_version(session: Session, doc: Document, step: Step, data: bytes, *, ki
     version = DocumentVersion(
         document_id=doc.id, n=n, kind=kind, file_format=file_format, file_path=stored.path,
         sha256=stored.sha256, size=stored.size, original_name=name[:255], is_final=is_final,
-        item_id=step.item.id, template_id=template_id, context=context, note=note,
-        created_by_id=step.user_id, created_at=to_db(now))
+        item_id=step.item.id if step else None, template_id=template_id, context=context,
+        note=note, created_by_id=step.user_id if step else user_id, created_at=to_db(now))
     session.add(version)
     return version
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models.cycles import WorkItem
 from app.models.documents import Document, DocumentStatus, DocumentVersion
-from app.security import NO_UNIT, scope_unit_id
+from app.security import NO_UNIT, personal_clause, scope_unit_id
 from app.services import audit
 from app.services.documents import pdf, storage
 from app.services.documents.errors import DocumentNotFoundError, PdfUnavailableError
@@ -22,7 +22,9 @@ from app.services.documents.lifecycle import anchor_of, document_specs
 
 
 def visible(session: Session, user, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
+    query = select(Document).where(Document.id == document_id)
+    personal = personal_clause(Document, user)
+    doc = session.scalars(query if personal is None else query.where(personal)).first()
     unit = scope_unit_id(user)
     if doc is None or (unit is not None and (unit == NO_UNIT or doc.org_unit_id != unit)):
         raise DocumentNotFoundError("Dokumen tidak ditemukan.")

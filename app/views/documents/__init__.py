@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models.documents import Document, DocumentTemplate
+from app.security import PersonalFilter
 from app.services import documents
 from app.views.base import BaseModelView
 from app.views.cycles import ChoiceSearchMixin, _display, _labelled
@@ -23,7 +24,8 @@ from app.views.documents.forms import TemplateUploadForm
 STATUS_LABELS = {"draft": _l("Draft"), "final": _l("Final"), "signed": _l("Signed")}
 KIND_LABELS = {"memorandum": _l("Memorandum"), "surat": _l("Letter"),
                "keputusan": _l("Decree"), "peraturan": _l("Regulation"),
-               "salinan": _l("Certified copy")}
+               "salinan": _l("Certified copy"), "teguran": _l("Written reprimand"),
+               "laporan": _l("Evaluation report")}
 VERSION_KIND_LABELS = {"generated": _l("Generated"), "uploaded": _l("Uploaded correction"),
                        "signed_scan": _l("Signed scan")}
 
@@ -33,13 +35,14 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
 
     datamodel = SQLAInterface(Document)
     scope_column = "org_unit"
+    extra_base_filters = [["pelaksana_id", PersonalFilter, None]]
     base_permissions = ["can_read", "can_export"]
     show_template = "documents/document_show.html"
     list_title = show_title = _l("Document register")
     list_columns = ["number", "title", "cycle", "work_item", "kind", "status", "org_unit",
                     "created_at", "finalised_at"]
-    show_columns = ["number", "title", "cycle", "work_item", "kind", "status",
-                    "org_unit", "created_by", "created_at", "finalised_by", "finalised_at",
+    show_columns = ["number", "title", "cycle", "work_item", "kind", "status", "org_unit",
+                    "pelaksana", "created_by", "created_at", "finalised_by", "finalised_at",
                     "signed_at", "superseded_by"]
     search_columns = ["cycle", "code", "kind", "status", "number", "title", "created_at",
                       "finalised_at"]
@@ -50,7 +53,8 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
         "number": _l("Number"), "title": _l("Title"), "code": _l("Document type"),
         "cycle": _l("Cycle"), "work_item": _l("Step"), "kind": _l("Kind"),
         "status": _l("Status"), "org_unit": _l("Organisation unit"),
-        "created_by": _l("Created by"), "created_at": _l("Created on"),
+        "pelaksana": _l("Concerns (pelaksana)"), "created_by": _l("Created by"),
+        "created_at": _l("Created on"),
         "finalised_by": _l("Finalised by"), "finalised_at": _l("Finalised"),
         "signed_at": _l("Signed"), "superseded_by": _l("Superseded by"),
     }  # fmt: skip
