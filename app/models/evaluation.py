@@ -17,6 +17,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.models.documents import Document
 from app.models.org import IkuUser, Pelaksana
 
 
@@ -111,6 +112,9 @@ class Evaluation(Model):
     objection: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # the laporan evaluasi issued when the evaluation locked (app.services.documents.standalone)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    report: Mapped[Document | None] = relationship()
 
     @property
     def is_locked(self) -> bool:

@@ -139,7 +139,8 @@ _lock = threading.Lock()
 
 def cached_tables(session: Session, max_age: float) -> list[Table]:
     """The tables, recomputed at most every `max_age` seconds per process (0: always)."""
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(getattr(bind, "engine", bind).url)
     with _lock:
         hit = _cache.get(key)
         if hit and max_age > 0 and time.monotonic() - hit[0] < max_age:

@@ -16,6 +16,8 @@ class ChartJsWidget(RenderTemplateWidget):
 
 
 class IkuUserStatsChartView(UserStatsChartView):
+    route_base = "/userstatschartview"  # FAB's address and permission name, kept
+    class_permission_name = "UserStatsChartView"
     chart_widget = ChartJsWidget
     chart_template = "charts/user_stats.html"
     chart_title = _l("User statistics")

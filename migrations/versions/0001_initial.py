@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:32:04.891475
+Create Date: 2026-12-01 10:32:29.063273
 
 """
 from alembic import op
@@ -457,48 +457,6 @@ def upgrade():
     with op.batch_alter_table('document_template', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_template_code'), ['code'], unique=False)
 
-    op.create_table('evaluation',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('period_id', sa.Integer(), nullable=False),
-    sa.Column('pelaksana_id', sa.Integer(), nullable=False),
-    sa.Column('evaluator_id', sa.Integer(), nullable=True),
-    sa.Column('evaluator_overridden', sa.Boolean(), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('competence_a', sa.String(length=10), nullable=True),
-    sa.Column('competence_b', sa.String(length=10), nullable=True),
-    sa.Column('competence_c', sa.String(length=10), nullable=True),
-    sa.Column('competence_d', sa.String(length=10), nullable=True),
-    sa.Column('work_results', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_service', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_accountable', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_competent', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_harmonious', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_loyal', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_adaptive', sa.String(length=20), nullable=True),
-    sa.Column('behaviour_collaborative', sa.String(length=20), nullable=True),
-    sa.Column('behaviour', sa.String(length=20), nullable=True),
-    sa.Column('predikat', sa.String(length=30), nullable=True),
-    sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('rated_at', sa.DateTime(), nullable=True),
-    sa.Column('rated_by_id', sa.Integer(), nullable=True),
-    sa.Column('acknowledged', sa.Boolean(), nullable=True),
-    sa.Column('objection', sa.Text(), nullable=True),
-    sa.Column('answered_at', sa.DateTime(), nullable=True),
-    sa.Column('locked_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['evaluator_id'], ['pelaksana.id'], ),
-    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
-    sa.ForeignKeyConstraint(['period_id'], ['evaluation_period.id'], ),
-    sa.ForeignKeyConstraint(['rated_by_id'], ['ab_user.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('period_id', 'pelaksana_id')
-    )
-    with op.batch_alter_table('evaluation', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_evaluation_evaluator_id'), ['evaluator_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evaluation_pelaksana_id'), ['pelaksana_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evaluation_period_id'), ['period_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evaluation_predikat'), ['predikat'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evaluation_status'), ['status'], unique=False)
-
     op.create_table('indicator_target',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('indicator_id', sa.Integer(), nullable=False),
@@ -901,11 +859,63 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_version_pdf_sha256'), ['pdf_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_version_sha256'), ['sha256'], unique=False)
 
+    op.create_table('evaluation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=False),
+    sa.Column('evaluator_id', sa.Integer(), nullable=True),
+    sa.Column('evaluator_overridden', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('competence_a', sa.String(length=10), nullable=True),
+    sa.Column('competence_b', sa.String(length=10), nullable=True),
+    sa.Column('competence_c', sa.String(length=10), nullable=True),
+    sa.Column('competence_d', sa.String(length=10), nullable=True),
+    sa.Column('work_results', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_service', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_accountable', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_competent', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_harmonious', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_loyal', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_adaptive', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_collaborative', sa.String(length=20), nullable=True),
+    sa.Column('behaviour', sa.String(length=20), nullable=True),
+    sa.Column('predikat', sa.String(length=30), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('rated_at', sa.DateTime(), nullable=True),
+    sa.Column('rated_by_id', sa.Integer(), nullable=True),
+    sa.Column('acknowledged', sa.Boolean(), nullable=True),
+    sa.Column('objection', sa.Text(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('locked_at', sa.DateTime(), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['evaluator_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['period_id'], ['evaluation_period.id'], ),
+    sa.ForeignKeyConstraint(['rated_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['report_id'], ['document.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('period_id', 'pelaksana_id')
+    )
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_evaluator_id'), ['evaluator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_pelaksana_id'), ['pelaksana_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_period_id'), ['period_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_predikat'), ['predikat'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_status'), ['status'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_status'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_predikat'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_period_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_pelaksana_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_evaluator_id'))
+
+    op.drop_table('evaluation')
     with op.batch_alter_table('document_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_version_sha256'))
         batch_op.drop_index(batch_op.f('ix_document_version_pdf_sha256'))
@@ -995,14 +1005,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicator_target_indicator_id'))
 
     op.drop_table('indicator_target')
-    with op.batch_alter_table('evaluation', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_evaluation_status'))
-        batch_op.drop_index(batch_op.f('ix_evaluation_predikat'))
-        batch_op.drop_index(batch_op.f('ix_evaluation_period_id'))
-        batch_op.drop_index(batch_op.f('ix_evaluation_pelaksana_id'))
-        batch_op.drop_index(batch_op.f('ix_evaluation_evaluator_id'))
-
-    op.drop_table('evaluation')
     with op.batch_alter_table('document_template', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_template_code'))
 

@@ -120,6 +120,10 @@ def test_pelaksana_objects_and_the_evaluation_locks(client, login, period, peopl
         "choice": "object", "objection": "Beban kerja tidak diperhitungkan.", "confirm": "y"})
     db.session.refresh(item)
     assert item.is_locked and item.objection == "Beban kerja tidak diperhitungkan."
+    assert item.report is not None and item.report.pelaksana_id == people["staf"].id
+    assert item.report.status == "final" and item.report.number
+    page = client.get(f"/evaluasi/{item.id}").get_data(as_text=True)
+    assert 'id="evaluation-report"' in page and "Keberatan" in page
     with pytest.raises(service.EvaluationError, match="dikunci"):
         service.rate(db.session, item, None, RATED, now=NOW, is_admin=True)
 

@@ -134,6 +134,7 @@ def answer(session: Session, evaluation: Evaluation, user, *, acknowledged: bool
     evaluation.objection = None if acknowledged else text
     evaluation.answered_at = evaluation.locked_at = now.replace(tzinfo=None)
     evaluation.status = EvaluationStatus.LOCKED
+    evaluation.report = _issue_report(session, evaluation, user, now)
     session.commit()
     return evaluation
 
@@ -153,15 +154,47 @@ def due_for(session: Session, user) -> int:
                or (status == EvaluationStatus.RATED and person == user.pelaksana_id))
 
 
-def report_fields(evaluation: Evaluation) -> dict:
-    """The `fields` of the laporan_evaluasi document (templates/docx/variables.yaml): the
-    ratings as the words the template prints; document_context derives the predikat alike."""
-    words = {Rating.BELOW: "di bawah ekspektasi", Rating.AS_EXPECTED: "sesuai ekspektasi",
-             Rating.ABOVE: "di atas ekspektasi"}
-    return {"pelaksana_id": evaluation.pelaksana_id, "tahun": evaluation.period.year,
-            "hasil_kerja": words[Rating(evaluation.work_results)],
-            "perilaku_kerja": words[Rating(evaluation.behaviour)],
-            "catatan": evaluation.notes or ""}
+RATING_WORDS = {Rating.BELOW: "di bawah ekspektasi", Rating.AS_EXPECTED: "sesuai ekspektasi",
+                Rating.ABOVE: "di atas ekspektasi"}
+COMPETENCE_WORDS = {CompetenceMet.MET: "memenuhi", CompetenceMet.PARTLY: "memenuhi sebagian",
+                    CompetenceMet.NOT_MET: "belum memenuhi"}
+COMPETENCE_TEXTS = {  # seed D.9
+    "competence_a": "Memiliki pengetahuan tentang kebijakan di bidang SAKIP",
+    "competence_b": "Mampu mengidentifikasi, memformulasikan, dan menganalisis permasalahan "
+                    "akuntabilitas kinerja",
+    "competence_c": "Menguasai teknik pengolahan data kinerja",
+    "competence_d": "Mampu mengoperasikan komputer program Microsoft Office",
+}
+
+
+def report_parts(evaluation: Evaluation) -> tuple[dict, dict]:
+    """(fields, values) of the laporan_evaluasi (templates/docx/variables.yaml): the notes as
+    its editable `catatan`; the ratings, the predikat and the D.9 record as the values the
+    evaluation owns, in the words the template prints."""
+    day = evaluation.rated_at.date() if evaluation.rated_at else None
+    values = {
+        "hasil_kerja": RATING_WORDS[Rating(evaluation.work_results)],
+        "perilaku_kerja": RATING_WORDS[Rating(evaluation.behaviour)],
+        "predikat": evaluation.predikat,
+        "kompetensi": [
+            {"kode": f"D.9 {key[-1]}", "uraian": COMPETENCE_TEXTS[key],
+             "tingkat": COMPETENCE_WORDS[CompetenceMet(getattr(evaluation, key))],
+             "tanggal": document_parts.tanggal(day)}
+            for key in COMPETENCE_FIELDS],
+    }
+    fields = {"tahun": str(evaluation.period.year), "catatan": evaluation.notes or ""}
+    return fields, values
+
+
+def _issue_report(session: Session, evaluation: Evaluation, user, now: dt.datetime):
+    """The evaluation report, numbered and final, issued in the same transaction as the lock
+    (in the evaluator's name: the superior reports on the pelaksana)."""
+    from app.services.documents import standalone
+
+    fields, values = report_parts(evaluation)
+    return standalone.issue(session, evaluation.rated_by or user, "laporan_evaluasi",
+                            pelaksana_id=evaluation.pelaksana_id, fields=fields,
+                            values=values, now=now)
 
 
 def _refuse_locked(evaluation: Evaluation) -> None:
