@@ -25,6 +25,7 @@ VERBS = {
     "unlock": _l("unlock"), "reset_password": _l("reset password"), "copy": _l("copy"),
     "own_profile": _l("view own profile"), "edit_own_profile": _l("edit own profile"),
     "decide": _l("decide"), "withdraw": _l("withdraw"),
+    "rate": _l("rate"), "answer": _l("answer"), "manage": _l("manage"),
 }  # fmt: skip
 
 PERMISSION_VERBS = {
@@ -40,6 +41,7 @@ PERMISSION_VERBS = {
     "can_record": "record", "unlock": "unlock", "resetpasswords": "reset_password",
     "copyrole": "copy", "can_userinfo": "own_profile", "userinfoedit": "edit_own_profile",
     "resetmypassword": "edit", "can_decide": "decide", "can_withdraw": "withdraw",
+    "can_rate": "rate", "can_answer": "answer", "can_manage": "manage",
 }  # fmt: skip
 
 # Views that share an entity with another (a page and its API) or have no menu entry of their

@@ -72,13 +72,15 @@ def results(session: Session, cycle_ids: list[int] | None = None) -> list[CycleR
     out = []
     for cycle in cycles:
         rows = answers.get(cycle.id, [])
+        if not rows:
+            continue
         value = index(rows)
-        means = element_means(rows) if rows else []
+        means = element_means(rows)
         out.append(CycleResult(cycle.id, cycle.code, len(rows), unit_counts.get(cycle.id, 0),
                                value, grade(value),
                                [(ELEMENT_LABELS[e], round(m, 2)) for e, m in zip(ELEMENTS, means,
                                                                                  strict=True)]))
-    return [r for r in out if r.responses]
+    return out
 
 
 def may_answer(session: Session, cycle: Cycle, user) -> bool:

@@ -61,7 +61,7 @@ class SurveyPageView(BaseView):
     route_base = "/survei"
     default_view = "results"
     class_permission_name = "SurveyResponse"
-    method_permission_name = {"results": "read", "answer": "answer", "pending": "answer"}
+    method_permission_name = {"results": "read"}
 
     @expose("/")
     @has_access
@@ -73,7 +73,17 @@ class SurveyPageView(BaseView):
         return self.render_template("survey/results.html", rows=rows, spec=spec,
                                     title=gettext("Satisfaction survey"))
 
-    @expose("/isi/")
+
+
+class SurveyAnswerView(BaseView):
+    """A liaison's side: its own view so that its menu entry shows only to who may answer."""
+
+    route_base = "/survei/isi"
+    default_view = "pending"
+    class_permission_name = "SurveyResponse"
+    method_permission_name = {"answer": "answer", "pending": "answer"}
+
+    @expose("/")
     @has_access
     def pending(self):
         """The completed cycles of the liaison's unit that still wait for its answer."""
@@ -86,7 +96,7 @@ class SurveyPageView(BaseView):
         return self.render_template("survey/pending.html", cycles=waiting,
                                     title=gettext("Surveys to answer"))
 
-    @expose("/isi/<int:cycle_id>", methods=["GET", "POST"])
+    @expose("/<int:cycle_id>", methods=["GET", "POST"])
     @has_access
     def answer(self, cycle_id: int):
         cycle = db.session.get(Cycle, cycle_id)
@@ -118,8 +128,7 @@ def register(appbuilder) -> None:
     label = _l("Survey")
     appbuilder.add_view(SurveyPageView(), "Survey results", label=_l("Survey results"),
                         icon="fa-smile-o", category="Survey", category_label=label)
-    appbuilder.add_link("Surveys to answer", label=_l("Surveys to answer"),
-                        href="/survei/isi/", icon="fa-pencil", category="Survey",
-                        category_label=label)
+    appbuilder.add_view(SurveyAnswerView(), "Surveys to answer", label=_l("Surveys to answer"),
+                        icon="fa-pencil", category="Survey", category_label=label)
     appbuilder.add_view(SurveyResponseView, "Survey answers", label=_l("Survey answers"),
                         icon="fa-list", category="Survey", category_label=label)
