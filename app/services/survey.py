@@ -58,7 +58,8 @@ class CycleResult:
 
 def results(session: Session, cycle_ids: list[int] | None = None) -> list[CycleResult]:
     """Per cycle, oldest first: the over-time view is this list."""
-    query = select(Cycle).order_by(Cycle.started_at, Cycle.id)
+    answered = select(SurveyResponse.cycle_id).distinct()
+    query = select(Cycle).where(Cycle.id.in_(answered)).order_by(Cycle.started_at, Cycle.id)
     if cycle_ids is not None:
         query = query.where(Cycle.id.in_(cycle_ids))
     cycles = session.scalars(query).all()

@@ -7,7 +7,7 @@ page (app.views.portal), the user's tasks (app.views.cycles.tasks).
 
 import datetime as dt
 
-from flask import current_app, send_from_directory
+from flask import current_app, request, send_from_directory
 from flask_appbuilder import IndexView, expose
 
 from app.extensions import db
@@ -32,8 +32,10 @@ def summary():
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     now = dt.datetime.now(dt.UTC)
-    tasks = cycles.my_tasks(db.session, user, now) if sm.has_access("can_read", "WorkItem") \
-        else None
+    tasks = None
+    if sm.has_access("can_read", "WorkItem"):
+        # the tasks section below reads the same list (app.views.cycles.tasks.home_section)
+        tasks = request.environ["iku.my_tasks"] = cycles.my_tasks(db.session, user, now)
     out = {"counters": home.counters(db.session, user, now, tasks=tasks)}
     hidden = set()
     if not sm.has_access("can_read", "WorkItem"):
