@@ -100,6 +100,7 @@ def create_app(config_class=None) -> Flask:
     org.install(db)
     init_web(app)
 
+    from app import cli_evaluation  # noqa: F401  (its commands join the iku group)
     from app.cli import iku
 
     app.cli.add_command(iku)

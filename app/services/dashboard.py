@@ -202,7 +202,8 @@ def done_work(session: Session, filters: dict, limit: int = 10) -> DoneWork:
     (or without one) and after it, under the board's own filters; the latest late ones."""
     from app.models.cycles import Cycle, CycleStatus
 
-    where = [WorkItem.status == WorkItemStatus.DONE, Cycle.status == CycleStatus.ACTIVE,
+    active = list(session.scalars(select(Cycle.id).where(Cycle.status == CycleStatus.ACTIVE)))
+    where = [WorkItem.cycle_id.in_(active), WorkItem.status == WorkItemStatus.DONE,
              WorkItem.parent_id.is_(None) if filters.get("steps") else WorkItem.is_leaf]
     for key in ("cycle_id", "section_id", "assignee_user_id", "org_unit_id"):
         if filters.get(key) is not None:
@@ -210,7 +211,7 @@ def done_work(session: Session, filters: dict, limit: int = 10) -> DoneWork:
     late = WorkItem.due_at.is_not(None) & (WorkItem.completed_at > WorkItem.due_at)
     counts = session.execute(
         select(func.count(), func.sum(case((late, 1), else_=0)))
-        .select_from(WorkItem).join(Cycle, Cycle.id == WorkItem.cycle_id).where(*where)).one()
+        .select_from(WorkItem).where(*where)).one()
     rows = session.execute(
         select(Cycle.id, Cycle.code, WorkItem.id, WorkItem.title, WorkItem.completed_at,
                WorkItem.due_at)

@@ -167,3 +167,18 @@ def test_home_counts_evaluations_waiting(client, login, period, people):
     page = client.get("/").get_data(as_text=True)
     assert 'id="counter-evaluations_due"' in page
     assert "Evaluasi menunggu Anda" in page
+
+
+def test_reminders_mail_whoever_holds_an_evaluation_up(app, period, people):
+    from app.extensions import mail
+
+    people["kasubbag"].email = "dewi@iku.test"
+    db.session.commit()
+    runner = app.test_cli_runner()
+    with mail.record_messages() as outbox:
+        result = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-12-20"])
+    assert result.exit_code == 0, result.output
+    assert "Penilaian Putri Maharani tahun 2026 belum selesai (batas 31-12-2026)" in result.output
+    assert [m.recipients for m in outbox] == [["dewi@iku.test"]]
+    early = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-06-01"])
+    assert "0 evaluasi belum selesai" in early.output
