@@ -124,3 +124,13 @@ def test_demo_is_idempotent(demo_db):
     assert "Akun demo sudah ada" in again
     conn = demo_db[0]
     assert _rows(conn, "SELECT count(*) FROM cycle")[0][0] == 1
+
+
+def test_the_demo_has_an_evaluation_year_with_a_locked_report(demo_db):
+    conn, output, _ = demo_db
+    assert "kabag1 dinilai dan dikunci (laporan terbit)" in output
+    rows = dict(_rows(conn, "SELECT e.status, count(*) FROM evaluation e GROUP BY e.status"))
+    assert rows["locked"] == 1 and rows["rated"] == 1 and rows["draft"] >= 3
+    report = _rows(conn, "SELECT d.code, d.status, e.predikat FROM evaluation e "
+                         "JOIN document d ON d.id = e.report_id")
+    assert report == [("laporan_evaluasi", "final", "Sangat Baik")]

@@ -124,6 +124,7 @@ def load_demo_data() -> list[str]:
     """Accounts for trying the app, one per role. Passwords are random and printed only when the
     accounts are created: never a default, and not stored anywhere in clear."""
     from app.services.cycle_demo import load_demo_cycle
+    from app.services.evaluation.demo import load_demo_evaluation
     from app.services.iku_demo import load_demo_iku, load_demo_proposal
 
     load_demo_iku()
@@ -142,4 +143,5 @@ def load_demo_data() -> list[str]:
         f"{demo_password}",
         *load_demo_cycle(),
         *load_demo_proposal(),
+        *load_demo_evaluation(),
     ]
