@@ -111,3 +111,20 @@ def test_user_statistics_drawn_offline_in_indonesian(client, login, username):
     assert "Statistik pengguna" in page and "Jumlah masuk" in page and "Nama pengguna" in page
     assert "Login Count" not in page and "<td>None</td>" not in page
     assert "chart.umd.min.js" in page and "google" not in page.lower()
+
+
+def test_a_registered_complaints_series_is_charted_and_exported(client, login):
+    dashboard.register_series("complaints_per_month", lambda s: [("2026-10", 4), ("2026-11", 2)])
+    try:
+        login(client, "kabag")
+        page = client.get("/dasbor/").get_data(as_text=True)
+        block = page[page.index('id="chart-complaints"'):page.index('id="chart-survey"')]
+        assert "canvas-complaints" in block and "2026-11" in block and "Belum tersedia" not in block
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(client.get("/dasbor/export/complaints.xlsx").data)).active
+        assert [c.value for c in sheet[2]] == ["2026-10", 4]
+    finally:
+        dashboard.register_series("complaints_per_month", None)

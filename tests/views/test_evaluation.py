@@ -182,3 +182,37 @@ def test_reminders_mail_whoever_holds_an_evaluation_up(app, period, people):
     assert [m.recipients for m in outbox] == [["dewi@iku.test"]]
     early = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-06-01"])
     assert "0 evaluasi belum selesai" in early.output
+
+
+def test_a_registered_evidence_source_replaces_not_available(client, login, period, people):
+    def complaints(session, pelaksana_id, year, schedule):
+        return [evidence.Figure("Pengaduan ditangani", "3"),
+                evidence.Figure("Tepat waktu", "2 (67%)")]
+
+    evidence.register_source("complaints", complaints)
+    try:
+        item = _evaluation_of(people["staf"])
+        login(client, "kasubbag")
+        page = client.get(f"/evaluasi/{item.id}").get_data(as_text=True)
+        block = page[page.index("Pengaduan yang ditangani"):page.index("Catatan pengawasan")]
+        assert "Pengaduan ditangani" in block and "2 (67%)" in block
+        assert evidence.NOT_AVAILABLE not in block
+    finally:
+        evidence.unregister_source("complaints")
+
+
+@pytest.mark.parametrize("username", ["auditor", "karo"])
+def test_heads_and_auditor_read_every_evaluation_but_cannot_rate(client, login, period, people,
+                                                                 username):
+    item = _evaluation_of(people["staf"])
+    login(client, username)
+    page = client.get(f"/evaluasi/{item.id}").get_data(as_text=True)
+    assert "Putri Maharani" in page and 'id="rate-form"' not in page
+    response = client.post(f"/evaluasi/{item.id}/rate", data=RATED)
+    if username == "auditor":  # no can_rate at all: FAB refuses before the page runs
+        assert response.status_code == 403
+    else:  # may rate in general, but is not this evaluation's evaluator
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "Hanya penilai yang ditetapkan" in page
+    db.session.refresh(item)
+    assert item.status == EvaluationStatus.DRAFT
