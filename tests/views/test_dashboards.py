@@ -12,6 +12,11 @@ from app.models.cycles import Cycle, CycleUnit
 from app.models.org import IkuUser, OrgUnit
 from app.models.standards import ServiceStandard
 from app.services import dashboard, home, survey
+from tests.views.test_cycles_support import (  # noqa: F401
+    at_step6_fixture,
+    en_fixture,
+    team_fixture,
+)
 
 NOW = dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC)
 ROLES = ["admin", "karo", "kabag", "kasubbag", "staf", "auditor", "pengguna1"]
@@ -128,3 +133,18 @@ def test_a_registered_complaints_series_is_charted_and_exported(client, login):
         assert [c.value for c in sheet[2]] == ["2026-10", 4]
     finally:
         dashboard.register_series("complaints_per_month", None)
+
+
+def test_liaison_sees_its_next_deadline_and_the_heads_the_cycle_against_plan(at_step6, en,
+                                                                             db_session):
+    from app.services.cycles.flow import from_db
+    from tests.views.test_cycles_support import SCHEDULE, item, visible
+
+    due = from_db(item(db_session, at_step6.id, "s06@SETPRES").due_at)
+    page = en("pengguna1").get("/").get_data(as_text=True)
+    block = visible(page[page.index('id="home-next-deadline"'):])
+    assert f"{due.astimezone(SCHEDULE.zone):%d-%m-%Y %H:%M}" in block and "IKU-2027" in block
+    page = en("karo").get("/").get_data(as_text=True)
+    row = visible(page[page.index(f'id="progress-{at_step6.id}"'):])
+    assert "IKU-2027" in row[:40] and "5/15" in row  # steps 1-5 done of 15
+    assert 'href="/sla/?cycle_id=' in page[page.index('id="home-progress"'):]
