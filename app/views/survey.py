@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.extensions import db
 from app.models.cycles import Cycle, CycleUnit
 from app.models.survey import ELEMENTS, SurveyResponse
+from app.security import current_scope_unit_id
 from app.services import survey
 from app.views.base import BaseModelView
 
@@ -66,6 +67,10 @@ class SurveyPageView(BaseView):
     @expose("/")
     @has_access
     def results(self):
+        """The bureau's view over every unit's answers: a liaison reads its own unit's answers
+        in the list, not the other units' figures folded into these."""
+        if current_scope_unit_id() is not None:
+            abort(403)
         rows = survey.results(db.session)
         spec = {"type": "line", "labels": [r.cycle_code for r in rows],
                 "title": gettext("Satisfaction index"),

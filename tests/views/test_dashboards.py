@@ -148,3 +148,22 @@ def test_liaison_sees_its_next_deadline_and_the_heads_the_cycle_against_plan(at_
     row = visible(page[page.index(f'id="progress-{at_step6.id}"'):])
     assert "IKU-2027" in row[:40] and "5/15" in row  # steps 1-5 done of 15
     assert 'href="/sla/?cycle_id=' in page[page.index('id="home-progress"'):]
+
+
+@pytest.mark.parametrize("username", ROLES + ["pengguna2"])
+def test_survey_pages_per_role(app, client, login, username):
+    cycle = _completed_cycle()
+    user = db.session.scalars(select(IkuUser).where(IkuUser.username == "pengguna1")).one()
+    survey.submit(db.session, cycle, user, [3] * 9, "Cukup baik.", now=NOW)
+    login(client, username)
+    results = client.get("/survei/")
+    answers = client.get("/surveyresponseview/list/")
+    pending = client.get("/survei/isi/")
+    if username.startswith("pengguna"):
+        assert results.status_code == 403 and pending.status_code == 200
+        listed = answers.get_data(as_text=True)
+        assert ("IKU-UJI" in listed) == (username == "pengguna1")  # its own unit's answers only
+    else:
+        assert results.status_code == 200 and "IKU-UJI" in results.get_data(as_text=True)
+        assert "IKU-UJI" in answers.get_data(as_text=True)
+        assert pending.status_code in (302, 403) or username == "admin"
