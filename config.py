@@ -5,6 +5,7 @@ through the typed helpers below so that a typo ("flase") fails at start instead 
 meaning True. `Config` is production-safe by default; `TestConfig` only relaxes what tests need.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -206,6 +207,17 @@ class Config:
         "documents": {},
     }
     IKU_DOCUMENT_NUMBERING_JSON = env_str("IKU_DOCUMENT_NUMBERING_JSON", "")
+
+    # Yearly evaluation (app.services.evaluation): reminders start this many days before a
+    # period's closing date; the predikat distribution warns when a share leaves its bounds
+    # (predikat -> {"min": share, "max": share}, shares of the rated evaluations, 0..1).
+    IKU_EVALUATION_REMIND_DAYS = env_int("IKU_EVALUATION_REMIND_DAYS", 14)
+    IKU_EVALUATION_DISTRIBUTION = json.loads(env_str(
+        "IKU_EVALUATION_DISTRIBUTION_JSON",
+        '{"Sangat Baik": {"max": 0.2}, "Sangat Kurang": {"max": 0.05}}'))
+    # Bottleneck dashboard (app.services.dashboard): its figures are recomputed at most this
+    # often per worker (seconds; 0 = every request).
+    IKU_DASHBOARD_CACHE_SECONDS = env_int("IKU_DASHBOARD_CACHE_SECONDS", 300)
 
     @classmethod
     def check(cls) -> None:

@@ -100,7 +100,10 @@ def create_app(config_class=None) -> Flask:
     org.install(db)
     init_web(app)
 
-    from app import cli_complaints  # noqa: F401  (its commands join the iku group)
+    from app import (
+        cli_complaints,  # noqa: F401  (its commands join the iku group)
+        cli_evaluation,  # noqa: F401  (its commands join the iku group)
+    )
     from app.cli import iku
 
     app.cli.add_command(iku)

@@ -150,6 +150,20 @@ _SUPERVISION_READ = [("SupervisionRecord$", _READ),
                      (_any("Supervision", "Supervision records"), "menu_access$")]
 _SUPERVISION_HEADS = [("SupervisionRecord$", _any("can_read", "can_export", "can_add")),
                       (_SUPERVISION_MENUS, "menu_access$")]
+# Yearly evaluation (app/views/evaluation): every bureau role reads the evaluations it gives or
+# receives (the list filters them), rates as evaluator and answers as pelaksana (the service
+# checks who exactly); opening a year and choosing another evaluator are the Admin's.
+_EVALUATION_MENUS = _any("Evaluation", "Evaluations", "Evaluation periods")
+_EVALUATION = [("Evaluation$", _any("can_read", "can_export", "can_rate", "can_answer")),
+               ("EvaluationPeriod$", _READ), (_EVALUATION_MENUS, "menu_access$")]
+# Satisfaction survey (app/views/survey.py): the bureau reads answers and results; a liaison
+# answers for its unit and reads its own unit's answers (scope: org_unit).
+_SURVEY_BUREAU = [("SurveyResponse$", _READ),
+                  (_any("Survey", "Survey results", "Survey answers"), "menu_access$")]
+_SURVEY_UNIT = [("SurveyResponse$", _any("can_read", "can_answer")),
+                (_any("Survey", "Surveys to answer", "Survey answers"), "menu_access$")]
+# The bottleneck dashboard (app/views/dashboard.py): the Kepala Biro and the Kabag.
+_DASHBOARD = [("Dashboard$", _READ), ("Bottleneck dashboard$", "menu_access$")]
 
 ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
     ROLE_ADMIN: [(".*", ".*")],
@@ -167,7 +181,8 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_COMPLAINTS, *_SUPERVISION_HEADS, *_EVALUATION, *_SURVEY_BUREAU, *_DASHBOARD,
     ],
     ROLE_KABAG: [
         *_SELF_SERVICE,
@@ -176,19 +191,22 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         ("CompetenceRecord$", _any("can_add", "can_edit")),
         (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_HEADS, *_SUBMISSIONS, *_LIAISONS, *_DISCUSSION_HEADS,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_COMPLAINTS, *_SUPERVISION_HEADS, *_EVALUATION, *_SURVEY_BUREAU, *_DASHBOARD,
     ],
     ROLE_KASUBBAG: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"),
         *_CYCLES_KASUBBAG, *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_HEADS,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_COMPLAINTS, *_SUPERVISION_HEADS, *_EVALUATION, *_SURVEY_BUREAU,
     ],
     ROLE_STAF: [
         *_SELF_SERVICE,
         *_IKU_BUREAU, (_BUREAU_VIEWS, _READ), (_BUREAU_MENUS, "menu_access$"), *_CYCLES_STAF,
         *_SUBMISSIONS, *_DISCUSSION_STAFF,
-        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU, *_COMPLAINTS, *_SUPERVISION_READ,
+        *_DOCUMENTS_BUREAU, *_MAIL_BUREAU,
+        *_COMPLAINTS, *_SUPERVISION_READ, *_EVALUATION, *_SURVEY_BUREAU,
     ],
     ROLE_PENGGUNA: [
         *_SELF_SERVICE,
@@ -200,7 +218,7 @@ ROLE_SPEC: dict[str, list[tuple[str, str]]] = {
         *_CYCLES_UNIT,
         ("Cycle$", _READ),  # the cycles its unit takes part in (scope: units.org_unit)
         *_SUBMISSIONS, *_DISCUSSION_READ,
-        *_DOCUMENTS_UNIT, *_COMPLAINTS,
+        *_DOCUMENTS_UNIT, *_COMPLAINTS, *_SURVEY_UNIT,
     ],
 }
 
@@ -347,6 +365,14 @@ class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
     """
 
     user_model = IkuUser
+
+    @property
+    def userstatschartview(self):
+        """Statistik Pengguna drawn offline with the vendored Chart.js (FAB's own loads Google
+        Charts from the internet). A property: app.views imports this module."""
+        from app.views.user_stats import IkuUserStatsChartView
+
+        return IkuUserStatsChartView
 
     def __init__(self, appbuilder):
         config = current_app.config

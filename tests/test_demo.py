@@ -135,3 +135,11 @@ def test_a_final_memorandum_was_dispatched_to_the_units_of_bagian_ak_i(demo_db):
     assert all(r[2] == "queued" for r in rows)
     assert any("pimpinan." in str(r[0]) and "@iku.local" in str(r[1]) for r in rows)
     assert "Email demo:" in output
+def test_the_demo_has_an_evaluation_year_with_a_locked_report(demo_db):
+    conn, output, _ = demo_db
+    assert "kabag1 dinilai dan dikunci (laporan terbit)" in output
+    rows = dict(_rows(conn, "SELECT e.status, count(*) FROM evaluation e GROUP BY e.status"))
+    assert rows["locked"] == 1 and rows["rated"] == 1 and rows["draft"] >= 3
+    report = _rows(conn, "SELECT d.code, d.status, e.predikat FROM evaluation e "
+                         "JOIN document d ON d.id = e.report_id")
+    assert report == [("laporan_evaluasi", "final", "Sangat Baik")]

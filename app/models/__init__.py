@@ -39,6 +39,14 @@ from app.models.documents import (  # noqa: F401
     DocumentVersionKind,
     NumberSequence,
 )
+from app.models.evaluation import (  # noqa: F401
+    CompetenceMet,
+    Evaluation,
+    EvaluationPeriod,
+    EvaluationStatus,
+    PeriodStatus,
+    Rating,
+)
 from app.models.iku import CalculationType, Indicator, IndicatorStatus, IndicatorTarget  # noqa: F401
 from app.models.mail import MailAttachment, MailStatus, OutboundMail  # noqa: F401
 from app.models.org import (  # noqa: F401
@@ -58,3 +66,4 @@ from app.models.proposals import ChangeProposal, ProposalStatus  # noqa: F401
 from app.models.standards import DurationUnit, ServiceStandard, StepDefinition  # noqa: F401
 from app.models.submissions import FinalSubmission  # noqa: F401
 from app.models.supervision import SupervisionKind, SupervisionRecord  # noqa: F401
+from app.models.survey import SurveyResponse  # noqa: F401

@@ -125,6 +125,7 @@ def load_demo_data() -> list[str]:
     accounts are created: never a default, and not stored anywhere in clear."""
     from app.services.complaints.demo import load_demo_complaints
     from app.services.cycle_demo import load_demo_cycle
+    from app.services.evaluation.demo import load_demo_evaluation
     from app.services.iku_demo import load_demo_iku, load_demo_proposal
     from app.services.mail.demo import load_demo_mail
 
@@ -146,4 +147,5 @@ def load_demo_data() -> list[str]:
         *load_demo_proposal(),
         *load_demo_mail(),
         *load_demo_complaints(),
+        *load_demo_evaluation(),
     ]

@@ -29,6 +29,7 @@ from app.services import document_parts as parts
 from app.services import document_spec as spec
 from app.services.document_parts import DocumentFieldError
 from app.services.document_samples import SAMPLE_FACTS, SAMPLE_PNG
+from app.services.evaluation import PREDIKAT
 from app.services.standards import current_standard, current_standards
 
 __all__ = ["DocumentFieldError", "build_context", "editable_fields", "sample_context",
@@ -38,11 +39,6 @@ LIST_FIELDS = {"paragraf", "tembusan", "menimbang", "mengingat", "yth", "diktum"
                "catatan"}
 MATRIX_KINDS = ("peraturan",)
 RATING = {"bawah": 0, "sesuai": 1, "atas": 2}
-# PermenPANRB 6/2022: PREDIKAT[work results][work behaviour], each below / as / above expectation
-PREDIKAT = (("Sangat Kurang", "Butuh Perbaikan", "Butuh Perbaikan"),
-            ("Kurang", "Baik", "Baik"),
-            ("Kurang", "Baik", "Sangat Baik"))
-
 
 def _setting(name: str, default: str) -> str:
     return current_app.config.get(name, default) if has_app_context() else default

@@ -197,11 +197,23 @@ def pelaksana_facts(session: Session, pelaksana_id: int | None) -> tuple[Pelaksa
     }
 
 
-def superior(session: Session, person: Pelaksana | None) -> dict | None:
+def superior_person(session: Session, person: Pelaksana | None) -> Pelaksana | None:
     """The direct superior: the most junior active pelaksana of a higher level in the same
     section or the sections above it."""
-    if person is None or person.position is None:
+    return _superior_with_section(session, person)[0]
+
+
+def superior(session: Session, person: Pelaksana | None) -> dict | None:
+    boss, section = _superior_with_section(session, person)
+    if boss is None:
         return None
+    # the head of a section: Kepala Biro ..., Kepala Bagian ...
+    return {"jabatan": f"Kepala {section.name}", "nama": boss.name, "nip": boss.nip}
+
+
+def _superior_with_section(session: Session, person: Pelaksana | None):
+    if person is None or person.position is None:
+        return None, None
     section = person.section
     while section is not None:
         boss = session.scalars(
@@ -209,10 +221,10 @@ def superior(session: Session, person: Pelaksana | None) -> dict | None:
                 Pelaksana.section_id == section.id, Pelaksana.active.is_(True),
                 Position.level < person.position.level)
             .order_by(Position.level.desc(), Pelaksana.id).limit(1)).first()
-        if boss is not None:  # the head of a section: Kepala Biro ..., Kepala Bagian ...
-            return {"jabatan": f"Kepala {section.name}", "nama": boss.name, "nip": boss.nip}
+        if boss is not None:
+            return boss, section
         section = section.parent
-    return None
+    return None, None
 
 
 def competences(session: Session, person: Pelaksana | None, year: int) -> list[dict]:

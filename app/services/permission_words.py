@@ -26,6 +26,7 @@ VERBS = {
     "own_profile": _l("view own profile"), "edit_own_profile": _l("edit own profile"),
     "decide": _l("decide"), "withdraw": _l("withdraw"), "resend": _l("resend"),
     "dispatch": _l("send by email"),
+    "rate": _l("rate"), "answer": _l("answer"), "manage": _l("manage"),
 }  # fmt: skip
 
 PERMISSION_VERBS = {
@@ -42,6 +43,7 @@ PERMISSION_VERBS = {
     "copyrole": "copy", "can_userinfo": "own_profile", "userinfoedit": "edit_own_profile",
     "resetmypassword": "edit", "can_decide": "decide", "can_withdraw": "withdraw",
     "can_resend": "resend", "can_dispatch": "dispatch",
+    "can_rate": "rate", "can_answer": "answer", "can_manage": "manage",
 }  # fmt: skip
 
 # Views that share an entity with another (a page and its API) or have no menu entry of their

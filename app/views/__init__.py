@@ -8,9 +8,12 @@ from app.views import (
     calendar,
     complaints,
     cycles,
+    dashboard,
     discussions,
     display,
     documents,
+    evaluation,
+    home,
     iku,
     iku_matrix,
     imports,
@@ -22,13 +25,16 @@ from app.views import (
     standards,
     submissions,
     supervision,
+    survey,
     users,
 )
 
 
 def register_views(appbuilder) -> None:
     display.register_filters(current_app)
+    home.register(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
+    dashboard.register(appbuilder)
     submissions.register(appbuilder)
     portal.register(current_app)
     discussions.register(appbuilder)
@@ -36,6 +42,8 @@ def register_views(appbuilder) -> None:
     mail.register(appbuilder)
     complaints.register(appbuilder)
     supervision.register(appbuilder)
+    evaluation.register(appbuilder)
+    survey.register(appbuilder)
     iku.register(appbuilder)
     iku_matrix.register(appbuilder)
     proposals.register(appbuilder)

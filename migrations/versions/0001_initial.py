@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:26:05.604559
+Create Date: 2026-12-01 10:58:07.910778
 
 """
 from alembic import op
@@ -92,6 +92,16 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
+    )
+    op.create_table('evaluation_period',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=False),
+    sa.Column('opened_by', sa.String(length=128), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('year')
     )
     op.create_table('holiday',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -288,6 +298,7 @@ def upgrade():
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.Column('locked_at', sa.DateTime(), nullable=True),
     sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('mail_reminders', sa.Boolean(), server_default=sa.text('1'), nullable=False),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
@@ -520,6 +531,41 @@ def upgrade():
     with op.batch_alter_table('discussion_group', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_discussion_group_cycle_id'), ['cycle_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_discussion_group_lead_user_id'), ['lead_user_id'], unique=False)
+
+    op.create_table('survey_response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('u1', sa.Integer(), nullable=False),
+    sa.Column('u2', sa.Integer(), nullable=False),
+    sa.Column('u3', sa.Integer(), nullable=False),
+    sa.Column('u4', sa.Integer(), nullable=False),
+    sa.Column('u5', sa.Integer(), nullable=False),
+    sa.Column('u6', sa.Integer(), nullable=False),
+    sa.Column('u7', sa.Integer(), nullable=False),
+    sa.Column('u8', sa.Integer(), nullable=False),
+    sa.Column('u9', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('u1 BETWEEN 1 AND 4', name='ck_survey_u1'),
+    sa.CheckConstraint('u2 BETWEEN 1 AND 4', name='ck_survey_u2'),
+    sa.CheckConstraint('u3 BETWEEN 1 AND 4', name='ck_survey_u3'),
+    sa.CheckConstraint('u4 BETWEEN 1 AND 4', name='ck_survey_u4'),
+    sa.CheckConstraint('u5 BETWEEN 1 AND 4', name='ck_survey_u5'),
+    sa.CheckConstraint('u6 BETWEEN 1 AND 4', name='ck_survey_u6'),
+    sa.CheckConstraint('u7 BETWEEN 1 AND 4', name='ck_survey_u7'),
+    sa.CheckConstraint('u8 BETWEEN 1 AND 4', name='ck_survey_u8'),
+    sa.CheckConstraint('u9 BETWEEN 1 AND 4', name='ck_survey_u9'),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'org_unit_id')
+    )
+    with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_response_cycle_id'), ['cycle_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_response_org_unit_id'), ['org_unit_id'], unique=False)
 
     op.create_table('work_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -893,6 +939,91 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_version_pdf_sha256'), ['pdf_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_version_sha256'), ['sha256'], unique=False)
 
+    op.create_table('evaluation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('pelaksana_id', sa.Integer(), nullable=False),
+    sa.Column('evaluator_id', sa.Integer(), nullable=True),
+    sa.Column('evaluator_overridden', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('competence_a', sa.String(length=10), nullable=True),
+    sa.Column('competence_b', sa.String(length=10), nullable=True),
+    sa.Column('competence_c', sa.String(length=10), nullable=True),
+    sa.Column('competence_d', sa.String(length=10), nullable=True),
+    sa.Column('work_results', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_service', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_accountable', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_competent', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_harmonious', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_loyal', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_adaptive', sa.String(length=20), nullable=True),
+    sa.Column('behaviour_collaborative', sa.String(length=20), nullable=True),
+    sa.Column('behaviour', sa.String(length=20), nullable=True),
+    sa.Column('predikat', sa.String(length=30), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('rated_at', sa.DateTime(), nullable=True),
+    sa.Column('rated_by_id', sa.Integer(), nullable=True),
+    sa.Column('acknowledged', sa.Boolean(), nullable=True),
+    sa.Column('objection', sa.Text(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('locked_at', sa.DateTime(), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['evaluator_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['pelaksana_id'], ['pelaksana.id'], ),
+    sa.ForeignKeyConstraint(['period_id'], ['evaluation_period.id'], ),
+    sa.ForeignKeyConstraint(['rated_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['report_id'], ['document.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('period_id', 'pelaksana_id')
+    )
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_evaluator_id'), ['evaluator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_pelaksana_id'), ['pelaksana_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_period_id'), ['period_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_predikat'), ['predikat'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_status'), ['status'], unique=False)
+
+    op.create_table('outbound_mail',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('to_addrs', sa.JSON(), nullable=False),
+    sa.Column('cc_addrs', sa.JSON(), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('message_id', sa.String(length=200), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
+    sa.Column('claim_token', sa.String(length=40), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_label', sa.String(length=300), nullable=True),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('work_item_id', sa.Integer(), nullable=True),
+    sa.Column('org_unit_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['ab_user.id'], ),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_item.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dedupe_key'),
+    sa.UniqueConstraint('message_id')
+    )
+    with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbound_mail_claim_token'), ['claim_token'], unique=False)
+        batch_op.create_index('ix_outbound_mail_document', ['document_id'], unique=False)
+        batch_op.create_index('ix_outbound_mail_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbound_mail_org_unit_id'), ['org_unit_id'], unique=False)
+
     op.create_table('supervision_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -918,16 +1049,52 @@ def upgrade():
         batch_op.create_index('ix_supervision_pelaksana_date', ['pelaksana_id', 'held_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_supervision_record_supervisor_id'), ['supervisor_id'], unique=False)
 
+    op.create_table('mail_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mail_id', sa.Integer(), nullable=False),
+    sa.Column('document_version_id', sa.Integer(), nullable=True),
+    sa.Column('file_format', sa.String(length=10), nullable=False),
+    sa.Column('file_path', sa.String(length=300), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('mimetype', sa.String(length=120), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['document_version_id'], ['document_version.id'], ),
+    sa.ForeignKeyConstraint(['mail_id'], ['outbound_mail.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('mail_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_attachment_mail_id'), ['mail_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('mail_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mail_attachment_mail_id'))
+
+    op.drop_table('mail_attachment')
     with op.batch_alter_table('supervision_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_supervision_record_supervisor_id'))
         batch_op.drop_index('ix_supervision_pelaksana_date')
 
     op.drop_table('supervision_record')
+    with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbound_mail_org_unit_id'))
+        batch_op.drop_index('ix_outbound_mail_due')
+        batch_op.drop_index('ix_outbound_mail_document')
+        batch_op.drop_index(batch_op.f('ix_outbound_mail_claim_token'))
+
+    op.drop_table('outbound_mail')
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_status'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_predikat'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_period_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_pelaksana_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_evaluator_id'))
+
+    op.drop_table('evaluation')
     with op.batch_alter_table('document_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_version_sha256'))
         batch_op.drop_index(batch_op.f('ix_document_version_pdf_sha256'))
@@ -1005,6 +1172,11 @@ def downgrade():
         batch_op.drop_index('ix_work_item_assignee_status')
 
     op.drop_table('work_item')
+    with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_response_org_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_response_cycle_id'))
+
+    op.drop_table('survey_response')
     with op.batch_alter_table('discussion_group', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_discussion_group_lead_user_id'))
         batch_op.drop_index(batch_op.f('ix_discussion_group_cycle_id'))
@@ -1107,6 +1279,7 @@ def downgrade():
     op.drop_table('position')
     op.drop_table('number_sequence')
     op.drop_table('holiday')
+    op.drop_table('evaluation_period')
     op.drop_table('competence')
     op.drop_table('audit_head')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:

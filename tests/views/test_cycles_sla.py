@@ -189,3 +189,16 @@ def test_open_items_are_searched_by_status_label(team, en, db_session):
     assert "Step 1 a" in page and "Paused" in page and "Step 1 b" not in page
     rows = _csv(client.get("/workitemview/export/csv?_flt_0_status=paused"))
     assert [r[1] for r in rows[1:]] == ["Step 1 a"] and rows[1][4] == "Paused"
+
+
+def test_board_shows_done_on_time_and_done_late(two_cycles, en, db_session):
+    from app.services import dashboard
+
+    late, fresh = two_cycles
+    done = dashboard.done_work(db_session, {})
+    assert done.on_time >= 2 and done.late == 0  # step 1 of both, done on the day
+    page = en("karo").get("/sla/").get_data(as_text=True)
+    section = page[page.index('id="board-done"'):]
+    assert f"<strong>{done.on_time}</strong>" in section and "<strong>0</strong>" in section
+    only_fresh = dashboard.done_work(db_session, {"cycle_id": fresh.id})
+    assert only_fresh.on_time < done.on_time

@@ -16,7 +16,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 
 from app.extensions import db
-from app.services import cycles, exports
+from app.services import cycles, dashboard, exports
 from app.services.cycles import inbox as cycles_inbox
 from app.services.cycles.queries import BOARD_ORDER
 from app.views.cycles import format as fmt
@@ -71,6 +71,7 @@ class SlaBoardView(BaseView):
         board = cycles.sla_board(db.session, dt.datetime.now(dt.UTC), filters)
         return self.render_template(
             "cycles/sla_board.html", board=board, filters=filters,
+            done=dashboard.done_work(db.session, filters),
             choices=cycles_inbox.board_choices(db.session),
             statuses=[(s.value, fmt.sla_label(s)) for s in BOARD_ORDER],
             query=request.query_string.decode("utf-8", "replace"),
