@@ -89,7 +89,8 @@ class Complaint(Model):
         Index("ix_complaint_received", "received_at", "id"),
     )
     __audited__ = AuditSpec(unit="org_unit_id", exclude=frozenset({"secret_hash"}),
-                            masked=frozenset({"complainant_name", "complainant_contact"}))
+                            masked=frozenset({"complainant_name", "complainant_contact",
+                                              "complainant_email"}))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(30), unique=True)

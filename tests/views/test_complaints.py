@@ -189,8 +189,22 @@ def test_report_and_its_xlsx(filed, client, login):
     year = dt.date.today().year
     page = visible(client.get(f"/complaint-report/?year={year}").get_data(as_text=True))
     assert filed[0].ticket in page
-    xlsx = client.get(f"/complaint-report/counts.xlsx?year={year}")
-    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    for name in ("counts", "times", "supervision"):
+        xlsx = client.get(f"/complaint-report/{name}.xlsx?year={year}")
+        assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK", name
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get(
+        f"/complaint-report/times.xlsx?year={year}").data)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert filed[0].ticket in cells and SECRET_NAME not in cells
+    liaison = client.application.test_client()
+    login(liaison, "pengguna2")
+    page = visible(liaison.get(f"/complaint-report/?year={year}").get_data(as_text=True))
+    assert filed[1].ticket in page and filed[0].ticket not in page
+    assert liaison.get(f"/complaint-report/supervision.xlsx?year={year}").status_code == 404
 
 
 def test_board_groups_by_sla_and_marks_the_reminded(db_session, team, client, login):

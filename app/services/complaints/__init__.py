@@ -6,19 +6,17 @@ reading: identity_for, history, available_actions, open_complaints_visible,
 complaints_handled_by; public page: find_by_secret; cron: scan_complaints; reports.
 """
 
+from app.services.complaints.actions import VERB_NAMES, available_actions, perform  # noqa: F401
 from app.services.complaints.errors import (  # noqa: F401
     ComplaintConflictError,
     ComplaintRefusedError,
 )
 from app.services.complaints.handling import (  # noqa: F401
-    VERB_NAMES,
     archive,
     assign,
-    available_actions,
     comment,
     draft_response,
     pause,
-    perform,
     reject,
     reopen,
     resume,
