@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.complaints import HIDDEN
 from app.models.mail import OutboundMail
 from app.models.org import IkuUser
 from app.security import METHOD_PERMISSIONS
@@ -27,7 +28,12 @@ from app.views.display import when_utc
 
 STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"),
                  "failed": _l("Failed")}
-KIND_LABELS = {"memorandum": _l("Memorandum"), "notice": _l("Notice")}
+KIND_LABELS = {"memorandum": _l("Memorandum"), "notice": _l("Notice"),
+               "complaint_response": _l("Complaint response"),
+               "complaint_confidential": _l("Complaint response (confidential)")}
+# A confidential complainant's address is the Kepala Biro's and the delegated Kabag's to see,
+# on the complaint's page; the outbox delivers to it but shows "dirahasiakan".
+CONFIDENTIAL_KINDS = ("complaint_confidential",)
 GROUP_LABELS = {"ak1": _l("Units served by Bagian AK I"), "ak2": _l("Units served by Bagian AK II"),
                 "all": _l("All units of the cycle"), "team": _l("The team (bureau staff)"),
                 "people": _l("Chosen people")}
@@ -74,7 +80,8 @@ class MailOutboxView(ChoiceSearchMixin, BaseModelView):
         super().__init__(**kwargs)
         _display(self, status=_labelled("status", STATUS_LABELS),
                  kind=_labelled("kind", KIND_LABELS),
-                 to_addrs=lambda m: _addresses(m.to_addrs),
+                 to_addrs=lambda m: HIDDEN if m.kind in CONFIDENTIAL_KINDS
+                 else _addresses(m.to_addrs),
                  cc_addrs=lambda m: _addresses(m.cc_addrs) or "–",
                  cycle=lambda m: m.cycle.code if m.cycle else None,
                  work_item=lambda m: m.work_item.title if m.work_item else None)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:58:07.910778
+Create Date: 2026-12-01 11:00:05.353284
 
 """
 from alembic import op

@@ -195,11 +195,14 @@ def render(template: str, context: dict) -> tuple[str, str | None]:
 def queue_template(session: Session, to: Iterable[str] | str, template: str, context: dict, *,
                    subject: str, cc: Iterable[str] = (), attachments: Iterable[FileRef] = (),
                    dedupe_key: str | None = None, check_dedupe: bool = True,
-                   add: bool = True, **links) -> OutboundMail | None:
-    """Render templates/mail/<template>.txt (+ .html) with `context` and queue the email.
+                   add: bool = True, kind: str | None = None,
+                   **links) -> OutboundMail | None:
+    """Render templates/mail/<template>.txt (+ .html) with `context` and queue the email
+    (its `kind` is the template's name unless given).
 
     The entry point for other domains (complaints, evaluations): validate, render, add to the
     caller's transaction; the caller commits with its own change."""
     text, html = render(template, {**context, "subject": subject})
     return queue(session, to, subject, text, html=html, cc=cc, attachments=attachments,
-                 kind=template, dedupe_key=dedupe_key, check_dedupe=check_dedupe, add=add, **links)
+                 kind=kind or template, dedupe_key=dedupe_key, check_dedupe=check_dedupe,
+                 add=add, **links)
