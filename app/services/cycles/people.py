@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models.cycles import OPEN_STATUSES, WorkItem
 from app.models.org import IkuUser, Pelaksana, Position, Section, SectionKind
@@ -76,7 +76,7 @@ class Directory:
         self.by_code = {s.code: s for s in self.sections.values()}
         query = select(IkuUser).options(
             selectinload(IkuUser.roles),
-            selectinload(IkuUser.pelaksana).selectinload(Pelaksana.position),
+            joinedload(IkuUser.pelaksana).joinedload(Pelaksana.position),
         )
         if only is not None:
             query = query.where(IkuUser.id.in_({i for i in only if i is not None}))

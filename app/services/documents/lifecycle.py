@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.models.cycles import Cycle, WorkItem, WorkItemStatus
 from app.models.documents import (
@@ -25,6 +25,7 @@ from app.models.documents import (
     DocumentVersionKind,
 )
 from app.models.org import OrgUnit
+from app.models.standards import ServiceStandard
 from app.services.cycles import rules
 from app.services.cycles.action import lock_cycle
 from app.services.cycles.flow import to_db
@@ -68,8 +69,25 @@ def anchor_of(session: Session, item: WorkItem) -> WorkItem | None:
     return None
 
 
+_SPECS: dict[tuple[int, str], dict[str, dict]] = {}  # (standard id, content hash) -> specs
+
+
 def document_specs(cycle: Cycle) -> dict[str, dict]:
-    return {d["code"]: d for d in (cycle.standard.content or {}).get("documents", [])}
+    """The documents of the cycle's standard version. A version's content never changes, so
+    it is read and parsed once per process (keyed by its hash: a rolled-back test database
+    may give the same id to another standard), not on every action."""
+    session = object_session(cycle)
+    digest = session.scalar(select(ServiceStandard.content_sha256)
+                            .where(ServiceStandard.id == cycle.standard_id))
+    key = (cycle.standard_id, digest or "")
+    specs = _SPECS.get(key)
+    if specs is None:
+        content = session.scalar(select(ServiceStandard.content)
+                                 .where(ServiceStandard.id == cycle.standard_id)) or {}
+        specs = {d["code"]: d for d in content.get("documents", [])}
+        if digest:
+            _SPECS[key] = specs
+    return specs
 
 
 def spec_of(cycle: Cycle, code: str) -> dict:

@@ -13,6 +13,7 @@ import datetime as dt
 import inspect
 import io
 import json
+from collections import OrderedDict
 from importlib import import_module
 
 import segno
@@ -24,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from app.models.documents import DocumentTemplate
 from app.services.documents.errors import DocumentRenderError
+
+_TEMPLATES: OrderedDict[str, bytes] = OrderedDict()  # template sha256 -> its bytes
 
 
 def _helper(name: str):
@@ -48,12 +51,19 @@ def document_context():
 
 def active_template(session: Session, code: str) -> tuple[bytes, int | None]:
     """The newest active uploaded version of a template, else the one shipped with the app."""
-    row = session.scalars(
-        select(DocumentTemplate).where(DocumentTemplate.code == code,
-                                       DocumentTemplate.active.is_(True))
+    row = session.execute(
+        select(DocumentTemplate.id, DocumentTemplate.sha256)
+        .where(DocumentTemplate.code == code, DocumentTemplate.active.is_(True))
         .order_by(DocumentTemplate.version.desc()).limit(1)).first()
     if row is not None:
-        return row.data, row.id
+        data = _TEMPLATES.get(row.sha256)
+        if data is None:  # a version's bytes never change (their hash is the key)
+            data = session.scalar(select(DocumentTemplate.data)
+                                  .where(DocumentTemplate.id == row.id))
+            _TEMPLATES[row.sha256] = data
+            while len(_TEMPLATES) > 64:
+                _TEMPLATES.popitem(last=False)
+        return data, row.id
     try:
         return docx_render().default_template(code), None
     except (OSError, KeyError) as exc:
