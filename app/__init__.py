@@ -88,6 +88,7 @@ def create_app(config_class=None) -> Flask:
 
     from app import models  # noqa: F401  (every model must be mapped before FAB starts)
     from app.services import access, audit, org
+    from app.services.complaints import figures as complaint_figures
     from app.views import register_views
     from app.web import init_web
 
@@ -99,6 +100,7 @@ def create_app(config_class=None) -> Flask:
     access.install(db)
     org.install(db)
     init_web(app)
+    complaint_figures.register()  # the evaluator's evidence, home counter, dashboard series
 
     from app import (
         cli_complaints,  # noqa: F401  (its commands join the iku group)

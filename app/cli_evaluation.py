@@ -15,20 +15,28 @@ from app.cli import iku
               help="Pretend today is this day (YYYY-MM-DD).")
 def evaluation_reminders_command(today) -> None:
     """Evaluations still open within IKU_EVALUATION_REMIND_DAYS of their period's closing
-    date: one email to each evaluator or pelaksana who must act (for cron, once a day)."""
-    from flask_mail import Message
-
-    from app.extensions import db, mail
+    date: one email through the outbox to each evaluator or pelaksana who must act, once per
+    evaluation and person however often cron runs it (the worker delivers them)."""
+    from app.extensions import db
+    from app.services import mail
     from app.services.evaluation.reminders import due_reminders
 
     day = today.date() if today else dt.date.today()
     due = due_reminders(db.session, day, current_app.config["IKU_EVALUATION_REMIND_DAYS"])
-    sent = 0
+    queued = 0
     for reminder in due:
         if reminder.email:
-            mail.send(Message(subject=reminder.subject, recipients=[reminder.email],
-                              body=f"Yth. {reminder.person_name},\n\n{reminder.subject}. "
-                                   f"Sisa waktu {reminder.days_left} hari.\n"))
-            sent += 1
+            try:
+                with db.session.begin_nested():
+                    row = mail.queue_template(
+                        db.session, reminder.email, "evaluation_reminder",
+                        {"name": reminder.person_name, "text": reminder.subject,
+                         "days_left": reminder.days_left},
+                        subject=reminder.subject,
+                        dedupe_key=f"evaluation:{reminder.evaluation_id}:{reminder.person_id}")
+                queued += row is not None
+            except mail.MailError as exc:
+                click.echo(f"{reminder.person_name}: {exc}")
         click.echo(f"{reminder.person_name}: {reminder.subject}")
-    click.echo(f"{len(due)} evaluasi belum selesai, {sent} surel terkirim.")
+    db.session.commit()
+    click.echo(f"{len(due)} evaluasi belum selesai, {queued} email masuk antrean.")

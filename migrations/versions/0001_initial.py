@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 11:00:05.353284
+Create Date: 2026-12-01 11:03:08.684188
 
 """
 from alembic import op

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models.evaluation import Evaluation, EvaluationStatus
 from app.models.org import IkuUser, Pelaksana, Position, Section
 from app.services import evaluation as service
+from app.services.complaints import figures
 from app.services.evaluation import evidence
 
 NOW = dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC)
@@ -88,7 +89,10 @@ def test_evaluator_rates_sees_evidence_and_the_predikat_is_derived(client, login
     login(client, "kasubbag")
     page = client.get(f"/evaluasi/{item.id}").get_data(as_text=True)
     assert "Pekerjaan diselesaikan" in page and "Tepat waktu" in page
-    assert "Pengaduan yang ditangani" in page and evidence.NOT_AVAILABLE in page
+    start = page.index("Pengaduan yang ditangani")
+    block = page[start:page.index("Catatan pengawasan", start)]
+    assert "Pengaduan ditindaklanjuti" in block and evidence.NOT_AVAILABLE not in block
+    assert "Teguran tertulis" in page[page.index("Catatan pengawasan", start):]
     assert 'id="rate-form"' in page
     page = client.post(f"/evaluasi/{item.id}/rate", data=RATED,
                        follow_redirects=True).get_data(as_text=True)
@@ -170,16 +174,19 @@ def test_home_counts_evaluations_waiting(client, login, period, people):
 
 
 def test_reminders_mail_whoever_holds_an_evaluation_up(app, period, people):
-    from app.extensions import mail
+    from app.models.mail import OutboundMail
 
     people["kasubbag"].email = "dewi@iku.test"
     db.session.commit()
     runner = app.test_cli_runner()
-    with mail.record_messages() as outbox:
-        result = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-12-20"])
+    result = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-12-20"])
     assert result.exit_code == 0, result.output
     assert "Penilaian Putri Maharani tahun 2026 belum selesai (batas 31-12-2026)" in result.output
-    assert [m.recipients for m in outbox] == [["dewi@iku.test"]]
+    queued = db.session.scalars(select(OutboundMail)).all()
+    assert [m.to_addrs for m in queued] == [["dewi@iku.test"]]
+    assert "Sisa waktu 11 hari" in queued[0].body_text
+    again = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-12-21"])
+    assert again.exit_code == 0 and len(db.session.scalars(select(OutboundMail)).all()) == 1
     early = runner.invoke(args=["iku", "evaluation-reminders", "--today", "2026-06-01"])
     assert "0 evaluasi belum selesai" in early.output
 
@@ -194,11 +201,12 @@ def test_a_registered_evidence_source_replaces_not_available(client, login, peri
         item = _evaluation_of(people["staf"])
         login(client, "kasubbag")
         page = client.get(f"/evaluasi/{item.id}").get_data(as_text=True)
-        block = page[page.index("Pengaduan yang ditangani"):page.index("Catatan pengawasan")]
+        start = page.index("Pengaduan yang ditangani")
+        block = page[start:page.index("Catatan pengawasan", start)]
         assert "Pengaduan ditangani" in block and "2 (67%)" in block
         assert evidence.NOT_AVAILABLE not in block
     finally:
-        evidence.unregister_source("complaints")
+        figures.register()
 
 
 @pytest.mark.parametrize("username", ["auditor", "karo"])
