@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.mail import OutboundMail
 from app.models.org import IkuUser
-from app.security import METHOD_PERMISSIONS
+from app.security import METHOD_PERMISSIONS, current_scope_unit_id
 from app.services import mail as service
 from app.views.base import BaseModelView
 from app.views.cycles import ChoiceSearchMixin, _display, _labelled
@@ -194,6 +194,9 @@ def document_mail(document_id):
         rows = service.document_deliveries(db.session, int(document_id))
     except (TypeError, ValueError):
         return None
+    unit = current_scope_unit_id()
+    if unit is not None:  # a liaison sees the emails to its own unit, not the others'
+        rows = [row for row in rows if row.org_unit_id == unit]
     return {"rows": rows, "can_dispatch": sm.has_access("can_dispatch", "MailDispatch"),
             "labels": STATUS_LABELS}
 

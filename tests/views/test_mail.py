@@ -35,7 +35,7 @@ def final_doc_fixture(db_session, team, docs_env):
     cycle = start_cycle(db_session, team)
     finish(db_session, team, cycle.id, "s01")
     act(db_session, team, cycle.id, "complete", "s02.a.1")
-    doc = _final_doc(db_session, team, cycle)
+    doc = _final_doc(db_session, team, cycle, unit_code="SETPRES")  # pengguna1's unit
     for unit in db_session.scalars(select(OrgUnit)):
         unit.head_email = f"pimpinan.{unit.code.lower()}@iku.test"
     db_session.commit()
@@ -91,6 +91,11 @@ def test_dispatch_from_the_document_page_and_its_delivery_status(final_doc, en, 
     db_session.refresh(setpres)
     assert setpres.message_id in show and "Sent" in show
     assert any(m["To"] == "pimpinan.setpres@iku.test" for m in smtp.messages)
+    liaison = visible(en("pengguna1").get(f"/documentview/show/{final_doc.id}")
+                      .get_data(as_text=True))
+    assert "pimpinan.setpres@iku.test" in liaison and "Send by email" not in liaison
+    others = [r.to_addrs[0] for r in rows if r.org_unit_id != setpres.org_unit_id]
+    assert others and not any(address in liaison for address in others)
 
 
 def test_dispatch_of_a_bad_address_names_it_and_queues_nothing(final_doc, en, db_session):
