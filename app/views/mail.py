@@ -141,14 +141,17 @@ class MailDispatchView(BaseView):
         user_ids = [int(v) for v in request.values.getlist("people") if v.isdigit()]
         back = url_for("DocumentView.show", pk=document_id)
         drafts, error = [], None
-        try:
-            if request.method == "POST" and "send" in request.form:
+        try:  # the send needs the confirmation box ticked under the previewed emails
+            if request.method == "POST" and "send" in request.form \
+                    and request.form.get("confirm") != "1":
+                error = gettext("Please tick the box to confirm.")
+            elif request.method == "POST" and "send" in request.form:
                 queued = service.dispatch(db.session, current_user(), document_id, group,
                                           user_ids)
                 flash(gettext("%(n)d email(s) queued; the worker sends them shortly.",
                               n=len(queued)), "success")
                 return redirect(back + "#deliveries")
-            if request.method == "POST":
+            if request.method == "POST":  # a preview, or a send not confirmed yet
                 drafts = service.preview(db.session, current_user(), document_id, group,
                                          user_ids)
         except service.MailForbiddenError:

@@ -79,7 +79,11 @@ def test_dispatch_from_the_document_page_and_its_delivery_status(final_doc, en, 
     assert "pimpinan.setpres@iku.test" in text and "pengguna1@iku.test" in text
     assert final_doc.number in text and "Bersama ini kami sampaikan" in text
     assert db_session.scalars(select(OutboundMail)).all() == []
-    response = client.post(f"/mail/dispatch/{final_doc.id}", data={"group": "ak1", "send": "1"})
+    unconfirmed = client.post(f"/mail/dispatch/{final_doc.id}", data={"group": "ak1", "send": "1"})
+    assert "Please tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert db_session.scalars(select(OutboundMail)).all() == []
+    response = client.post(f"/mail/dispatch/{final_doc.id}",
+                           data={"group": "ak1", "send": "1", "confirm": "1"})
     assert response.status_code == 302
     rows = db_session.scalars(select(OutboundMail)).all()
     assert rows and all(r.document_id == final_doc.id for r in rows)
@@ -103,7 +107,8 @@ def test_dispatch_of_a_bad_address_names_it_and_queues_nothing(final_doc, en, db
     unit.head_email = None
     db_session.commit()
     page = visible(en("staf").post(f"/mail/dispatch/{final_doc.id}",
-                                   data={"group": "ak1", "send": "1"}).get_data(as_text=True))
+                                   data={"group": "ak1", "send": "1", "confirm": "1"})
+                    .get_data(as_text=True))
     assert unit.name in page and "alamat email pimpinan belum diisi" in page
     assert db_session.scalars(select(OutboundMail)).all() == []
 
