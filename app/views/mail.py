@@ -6,6 +6,8 @@ Thin: every change is one call into app.services.mail, which validates and commi
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.actions import action
@@ -139,6 +141,8 @@ class MailDispatchView(BaseView):
     def dispatch(self, document_id: int):
         group = request.values.get("group", "ak1")
         user_ids = [int(v) for v in request.values.getlist("people") if v.isdigit()]
+        typed = request.values.get("addresses", "")
+        addresses = [a for a in re.split(r"[\s,;]+", typed) if a]
         back = url_for("DocumentView.show", pk=document_id)
         drafts, error = [], None
         try:  # the send needs the confirmation box ticked under the previewed emails
@@ -147,13 +151,13 @@ class MailDispatchView(BaseView):
                 error = gettext("Please tick the box to confirm.")
             elif request.method == "POST" and "send" in request.form:
                 queued = service.dispatch(db.session, current_user(), document_id, group,
-                                          user_ids)
+                                          user_ids, addresses)
                 flash(gettext("%(n)d email(s) queued; the worker sends them shortly.",
                               n=len(queued)), "success")
                 return redirect(back + "#deliveries")
             if request.method == "POST":  # a preview, or a send not confirmed yet
                 drafts = service.preview(db.session, current_user(), document_id, group,
-                                         user_ids)
+                                         user_ids, addresses)
         except service.MailForbiddenError:
             abort(403)
         except service.MailError as exc:
@@ -164,7 +168,8 @@ class MailDispatchView(BaseView):
             .where(IkuUser.active.is_(True)).order_by(IkuUser.first_name)).all()
         return self.render_template(
             "outbox/dispatch.html", document_id=document_id, back=back, group=group,
-            groups=GROUP_LABELS, people=people, chosen=set(user_ids), drafts=drafts,
+            groups=GROUP_LABELS, people=people, chosen=set(user_ids), addresses=typed,
+            drafts=drafts,
             error=error, blocked=any(d.problem for d in drafts),
             title=gettext("Send the document by email"))
 

@@ -192,3 +192,17 @@ def test_completing_the_send_sub_step_on_the_item_page_dispatches(final_doc, en,
     rows = db_session.scalars(select(OutboundMail).where(
         OutboundMail.document_id == final_doc.id)).all()
     assert rows and {r.work_item_id for r in rows} == {final_doc.work_item_id}
+
+
+def test_outside_addresses_are_checked_and_the_bad_one_is_named(final_doc, en, db_session):
+    client = en("staf")
+    data = {"group": "people", "addresses": "tu@kemenpan.go.id\nbukan alamat@@x", "send": "1",
+            "confirm": "1"}
+    page = visible(client.post(f"/mail/dispatch/{final_doc.id}", data=data)
+                   .get_data(as_text=True))
+    assert "alamat@@x" in page and "tidak valid" in page
+    assert db_session.scalars(select(OutboundMail)).all() == []
+    data["addresses"] = "tu@kemenpan.go.id"
+    client.post(f"/mail/dispatch/{final_doc.id}", data=data)
+    rows = db_session.scalars(select(OutboundMail)).all()
+    assert [r.to_addrs for r in rows] == [["tu@kemenpan.go.id"]]
