@@ -135,6 +135,8 @@ class Config:
     IKU_MAIL_RETRY_MAX_SECONDS = env_int("IKU_MAIL_RETRY_MAX_SECONDS", 3600)
     IKU_MAIL_MAX_ATTEMPTS = env_int("IKU_MAIL_MAX_ATTEMPTS", 3)  # tries before a 5xx is final
     IKU_MAIL_POLL_SECONDS = env_int("IKU_MAIL_POLL_SECONDS", 5)  # worker's wait when idle
+    # The domain of every Message-ID (<...@domain>); empty: this machine's name.
+    IKU_MAIL_MESSAGE_ID_DOMAIN = env_str("IKU_MAIL_MESSAGE_ID_DOMAIN", "")
     # The maildir the local SMTP sink of `make run` writes, read by the "Local mailbox" page
     # (empty: no such page content).
     IKU_MAIL_SINK_DIR = env_str("IKU_MAIL_SINK_DIR", "")

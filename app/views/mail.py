@@ -6,6 +6,8 @@ Thin: every change is one call into app.services.mail, which validates and commi
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.actions import action
@@ -19,7 +21,7 @@ from app.extensions import db
 from app.models.complaints import HIDDEN
 from app.models.mail import OutboundMail
 from app.models.org import IkuUser
-from app.security import METHOD_PERMISSIONS
+from app.security import METHOD_PERMISSIONS, current_scope_unit_id
 from app.services import mail as service
 from app.views.base import BaseModelView
 from app.views.cycles import ChoiceSearchMixin, _display, _labelled
@@ -146,18 +148,23 @@ class MailDispatchView(BaseView):
     def dispatch(self, document_id: int):
         group = request.values.get("group", "ak1")
         user_ids = [int(v) for v in request.values.getlist("people") if v.isdigit()]
+        typed = request.values.get("addresses", "")
+        addresses = [a for a in re.split(r"[\s,;]+", typed) if a]
         back = url_for("DocumentView.show", pk=document_id)
         drafts, error = [], None
-        try:
-            if request.method == "POST" and "send" in request.form:
+        try:  # the send needs the confirmation box ticked under the previewed emails
+            if request.method == "POST" and "send" in request.form \
+                    and request.form.get("confirm") != "1":
+                error = gettext("Please tick the box to confirm.")
+            elif request.method == "POST" and "send" in request.form:
                 queued = service.dispatch(db.session, current_user(), document_id, group,
-                                          user_ids)
+                                          user_ids, addresses)
                 flash(gettext("%(n)d email(s) queued; the worker sends them shortly.",
                               n=len(queued)), "success")
                 return redirect(back + "#deliveries")
-            if request.method == "POST":
+            if request.method == "POST":  # a preview, or a send not confirmed yet
                 drafts = service.preview(db.session, current_user(), document_id, group,
-                                         user_ids)
+                                         user_ids, addresses)
         except service.MailForbiddenError:
             abort(403)
         except service.MailError as exc:
@@ -168,7 +175,8 @@ class MailDispatchView(BaseView):
             .where(IkuUser.active.is_(True)).order_by(IkuUser.first_name)).all()
         return self.render_template(
             "outbox/dispatch.html", document_id=document_id, back=back, group=group,
-            groups=GROUP_LABELS, people=people, chosen=set(user_ids), drafts=drafts,
+            groups=GROUP_LABELS, people=people, chosen=set(user_ids), addresses=typed,
+            drafts=drafts,
             error=error, blocked=any(d.problem for d in drafts),
             title=gettext("Send the document by email"))
 
@@ -201,6 +209,9 @@ def document_mail(document_id):
         rows = service.document_deliveries(db.session, int(document_id))
     except (TypeError, ValueError):
         return None
+    unit = current_scope_unit_id()
+    if unit is not None:  # a liaison sees the emails to its own unit, not the others'
+        rows = [row for row in rows if row.org_unit_id == unit]
     return {"rows": rows, "can_dispatch": sm.has_access("can_dispatch", "MailDispatch"),
             "labels": STATUS_LABELS}
 

@@ -35,7 +35,7 @@ def final_doc_fixture(db_session, team, docs_env):
     cycle = start_cycle(db_session, team)
     finish(db_session, team, cycle.id, "s01")
     act(db_session, team, cycle.id, "complete", "s02.a.1")
-    doc = _final_doc(db_session, team, cycle)
+    doc = _final_doc(db_session, team, cycle, unit_code="SETPRES")  # pengguna1's unit
     for unit in db_session.scalars(select(OrgUnit)):
         unit.head_email = f"pimpinan.{unit.code.lower()}@iku.test"
     db_session.commit()
@@ -79,7 +79,11 @@ def test_dispatch_from_the_document_page_and_its_delivery_status(final_doc, en, 
     assert "pimpinan.setpres@iku.test" in text and "pengguna1@iku.test" in text
     assert final_doc.number in text and "Bersama ini kami sampaikan" in text
     assert db_session.scalars(select(OutboundMail)).all() == []
-    response = client.post(f"/mail/dispatch/{final_doc.id}", data={"group": "ak1", "send": "1"})
+    unconfirmed = client.post(f"/mail/dispatch/{final_doc.id}", data={"group": "ak1", "send": "1"})
+    assert "Please tick the box to confirm." in unconfirmed.get_data(as_text=True)
+    assert db_session.scalars(select(OutboundMail)).all() == []
+    response = client.post(f"/mail/dispatch/{final_doc.id}",
+                           data={"group": "ak1", "send": "1", "confirm": "1"})
     assert response.status_code == 302
     rows = db_session.scalars(select(OutboundMail)).all()
     assert rows and all(r.document_id == final_doc.id for r in rows)
@@ -91,6 +95,11 @@ def test_dispatch_from_the_document_page_and_its_delivery_status(final_doc, en, 
     db_session.refresh(setpres)
     assert setpres.message_id in show and "Sent" in show
     assert any(m["To"] == "pimpinan.setpres@iku.test" for m in smtp.messages)
+    liaison = visible(en("pengguna1").get(f"/documentview/show/{final_doc.id}")
+                      .get_data(as_text=True))
+    assert "pimpinan.setpres@iku.test" in liaison and "Send by email" not in liaison
+    others = [r.to_addrs[0] for r in rows if r.org_unit_id != setpres.org_unit_id]
+    assert others and not any(address in liaison for address in others)
 
 
 def test_dispatch_of_a_bad_address_names_it_and_queues_nothing(final_doc, en, db_session):
@@ -98,7 +107,8 @@ def test_dispatch_of_a_bad_address_names_it_and_queues_nothing(final_doc, en, db
     unit.head_email = None
     db_session.commit()
     page = visible(en("staf").post(f"/mail/dispatch/{final_doc.id}",
-                                   data={"group": "ak1", "send": "1"}).get_data(as_text=True))
+                                   data={"group": "ak1", "send": "1", "confirm": "1"})
+                    .get_data(as_text=True))
     assert unit.name in page and "alamat email pimpinan belum diisi" in page
     assert db_session.scalars(select(OutboundMail)).all() == []
 
@@ -182,3 +192,17 @@ def test_completing_the_send_sub_step_on_the_item_page_dispatches(final_doc, en,
     rows = db_session.scalars(select(OutboundMail).where(
         OutboundMail.document_id == final_doc.id)).all()
     assert rows and {r.work_item_id for r in rows} == {final_doc.work_item_id}
+
+
+def test_outside_addresses_are_checked_and_the_bad_one_is_named(final_doc, en, db_session):
+    client = en("staf")
+    data = {"group": "people", "addresses": "tu@kemenpan.go.id\nbukan alamat@@x", "send": "1",
+            "confirm": "1"}
+    page = visible(client.post(f"/mail/dispatch/{final_doc.id}", data=data)
+                   .get_data(as_text=True))
+    assert "alamat@@x" in page and "tidak valid" in page
+    assert db_session.scalars(select(OutboundMail)).all() == []
+    data["addresses"] = "tu@kemenpan.go.id"
+    client.post(f"/mail/dispatch/{final_doc.id}", data=data)
+    rows = db_session.scalars(select(OutboundMail)).all()
+    assert [r.to_addrs for r in rows] == [["tu@kemenpan.go.id"]]

@@ -93,17 +93,20 @@ def _liaison_emails(session: Session, unit_ids: list[int]) -> dict[int, list[str
 
 
 def recipients(session: Session, doc: Document, group: str,
-               user_ids: list[int] | tuple = ()) -> list[Recipient]:
+               user_ids: list[int] | tuple = (), addresses: list[str] | tuple = ()
+               ) -> list[Recipient]:
     """The emails a group means for this document's cycle, in the standard's order of units."""
     if group not in GROUPS:
         raise MailContentInvalidError(f"Kelompok penerima '{group}' tidak dikenal.")
     if group == "people":
         users = session.scalars(select(IkuUser).where(IkuUser.id.in_(list(user_ids)))
                                 .order_by(IkuUser.first_name)).all()
-        if not users:
+        outside = [a.strip() for a in addresses if a.strip()]  # e.g. an office outside
+        if not users and not outside:
             raise MailContentInvalidError("Pilih sekurang-kurangnya satu penerima.")
-        return [Recipient(user_name(u), [u.email], user_id=u.id, greeting=user_name(u))
-                for u in users]
+        return [*(Recipient(user_name(u), [u.email], user_id=u.id, greeting=user_name(u))
+                  for u in users),
+                *(Recipient(a, [a], greeting="Bapak/Ibu") for a in outside)]
     if group == "team":
         rows = session.execute(select(Pelaksana.name, Pelaksana.email, IkuUser.id)
                                .outerjoin(IkuUser, IkuUser.pelaksana_id == Pelaksana.id)
@@ -157,14 +160,14 @@ def _problem(recipient: Recipient) -> str | None:
 
 
 def preview(session: Session, user, document_id: int, group: str,
-            user_ids: list[int] | tuple = ()) -> list[Draft]:
+            user_ids: list[int] | tuple = (), addresses: list[str] | tuple = ()) -> list[Draft]:
     """Each email as it would go out, with what stands in its way (a missing address)."""
     doc = _document(session, user, document_id)
     refs = _attachments(doc)
     names = [f"{(v.original_name.rsplit('.', 1)[0] + '.pdf') if r.file_format == 'pdf' else v.original_name}"
              for r in refs for v in doc.versions if v.id == r.version_id]
     drafts = []
-    for recipient in recipients(session, doc, group, user_ids):
+    for recipient in recipients(session, doc, group, user_ids, addresses):
         subject = subject_of(doc)
         text, html = render(TEMPLATE, {**_context(doc, recipient), "subject": subject})
         drafts.append(Draft(recipient, subject, text, html, names, _problem(recipient)))
@@ -172,11 +175,12 @@ def preview(session: Session, user, document_id: int, group: str,
 
 
 def queue_dispatch(session: Session, user, document_id: int, group: str,
-                   user_ids: list[int] | tuple = ()) -> list[OutboundMail]:
+                   user_ids: list[int] | tuple = (), addresses: list[str] | tuple = ()
+                   ) -> list[OutboundMail]:
     """Queue the dispatch in the caller's transaction (no commit): for a hook such as
     completing a "menyampaikan" sub-step, which commits with its own change."""
     doc = _document(session, user, document_id)
-    targets = recipients(session, doc, group, user_ids)
+    targets = recipients(session, doc, group, user_ids, addresses)
     if not targets:
         raise MailContentInvalidError("Tidak ada penerima dalam kelompok ini.")
     problems = [p for p in (_problem(r) for r in targets) if p]
@@ -197,10 +201,11 @@ def queue_dispatch(session: Session, user, document_id: int, group: str,
 
 
 def dispatch(session: Session, user, document_id: int, group: str,
-             user_ids: list[int] | tuple = ()) -> list[OutboundMail]:
+             user_ids: list[int] | tuple = (), addresses: list[str] | tuple = ()
+             ) -> list[OutboundMail]:
     """Queue the emails and commit: every one of them, or (on any refusal) none."""
     try:
-        queued = queue_dispatch(session, user, document_id, group, user_ids)
+        queued = queue_dispatch(session, user, document_id, group, user_ids, addresses)
         session.commit()
     except Exception:
         session.rollback()
