@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
-    true,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.base import NO_VALUE
@@ -219,7 +219,8 @@ class IkuUser(User):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The person's own choice (Settings > Email): reminders and notices by email, or in the app
     # only. Memoranda dispatched to a unit are official correspondence and ignore it.
-    mail_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_reminders: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                 server_default=text("true"))
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session cookie: the id AND the generation, so that a

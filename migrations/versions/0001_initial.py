@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 11:03:08.684188
+Create Date: 2026-12-01 11:12:38.441099
 
 """
 from alembic import op
@@ -298,7 +298,7 @@ def upgrade():
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.Column('locked_at', sa.DateTime(), nullable=True),
     sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('mail_reminders', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('mail_reminders', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], ),
