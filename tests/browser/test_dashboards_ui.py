@@ -53,7 +53,7 @@ def _offline(page, base_url: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("username", "path", "charts"), [
-    ("karo", "/dasbor/", 3),  # steps, pelaksana, survey (complaints: not available yet)
+    ("karo", "/dasbor/", 4),  # steps, pelaksana, complaints per month, survey
     ("karo", "/survei/", 1),
     ("karo", f"/evaluasi/distribusi/{dt.date.today().year}", 1),
     ("admin", "/userstatschartview/chart/", 1),
