@@ -41,7 +41,7 @@ from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import BigInteger, Integer, func, or_
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 
@@ -92,6 +92,8 @@ class IkuSQLAInterface(SQLAInterface):
                  count_limit: int | None = None) -> None:
         self.text_relations = dict(text_relations or {})
         self.count_limit = count_limit
+        # many-to-one relations a list page shows (set by ScaledViewMixin from list_columns)
+        self.list_relations: tuple[str, ...] = ()
         super().__init__(obj, session)
 
     scope_path: str | None = None  # set on a relation's target interface only
@@ -151,6 +153,11 @@ class IkuSQLAInterface(SQLAInterface):
             # A model's own order (e.g. units as the standard lists them) where FAB has none:
             # the select boxes of relation fields and lists without a base_order.
             base = base.order_by(*(getattr(self.obj, name) for name in self.obj.default_order))
+        if select_columns is None and page_size and self.list_relations:
+            # A list page's rows read their relations (an event's item and user, formatted by
+            # the view): one SELECT ... IN per relation for the page, not one per row.
+            base = base.options(*(selectinload(getattr(self.obj, name))
+                                  for name in self.list_relations))
         with self._refused_as_bad_request():
             rows = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                   select_columns, outer_default_load).all()
@@ -259,6 +266,9 @@ class ScaledViewMixin:
         self.datamodel = IkuSQLAInterface.wrap(self.datamodel, self.search_relation_text,
                                                self.count_limit)
         super().__init__(**kwargs)
+        self.datamodel.list_relations = tuple(
+            name for name in self.list_columns
+            if not is_column_dotted(name) and self.datamodel.is_relation_many_to_one(name))
 
     def _init_forms(self) -> None:
         super()._init_forms()
