@@ -43,7 +43,16 @@ run: init
 	trap 'kill $$WORKER $$SINK 2>/dev/null; wait $$WORKER $$SINK 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -w 2 -b 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
-test: test-sqlite test-postgresql
+# Both databases at once, one per core (the suites share no database, port or file name:
+# test files are content-addressed, servers take free ports): ~25 min instead of ~43 on two
+# cores. Each line says which run it comes from; fails if either fails.
+test: install
+	@set -o pipefail; \
+	( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite] /' ) & SQ=$$!; \
+	( $(MAKE) --no-print-directory test-postgresql 2>&1 | sed -u 's/^/[postgresql] /' ) & PG=$$!; \
+	wait $$SQ; SQ_RC=$$?; wait $$PG; PG_RC=$$?; \
+	echo "make test: sqlite exit $$SQ_RC, postgresql exit $$PG_RC"; \
+	test $$SQ_RC -eq 0 -a $$PG_RC -eq 0
 
 test-sqlite: install
 	$(BIN)/pytest
@@ -63,12 +72,14 @@ i18n: install
 	$(BIN)/pybabel update -N -i /tmp/iku-messages.pot -d app/translations
 	$(BIN)/pybabel compile -f -d app/translations
 
-# While nothing is deployed, the whole schema is one initial migration, regenerated from models.
+# While nothing is deployed, the whole schema is one initial migration, regenerated from models;
+# the hand-written ones after it (0002: PostgreSQL's trigram indexes) wait aside meanwhile.
 migration-initial: install
-	rm -f migrations/versions/0001_initial.py /tmp/iku-migrate.db
+	rm -rf migrations/versions/0001_initial.py /tmp/iku-migrate.db /tmp/iku-migrations-later
+	mkdir /tmp/iku-migrations-later && mv migrations/versions/0[0-9][0-9][0-9]_*.py /tmp/iku-migrations-later/
 	IKU_CONFIG=DevConfig SECRET_KEY=migration-only-key DATABASE_URL=sqlite:////tmp/iku-migrate.db \
-	  $(BIN)/flask db migrate -m "initial" --rev-id 0001
-	rm -f /tmp/iku-migrate.db
+	  $(BIN)/flask db migrate -m "initial" --rev-id 0001; \
+	status=$$?; mv /tmp/iku-migrations-later/*.py migrations/versions/; rm -f /tmp/iku-migrate.db; exit $$status
 
 clean:
 	rm -rf $(VENV) instance/iku.db

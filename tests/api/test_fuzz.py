@@ -3,16 +3,21 @@ operation, as Admin and as a unit liaison with a bearer token, with data that fi
 schema and data that does not, on random ids and on ids of records that exist. It fails on
 any response >= 500 and prints a tally per user (shown without -s).
 
-Bounded: FUZZ_EXAMPLES cases per operation and mode (default 4, about a minute per user on
-2 cores); set it higher to search harder. Deterministic (derandomized), so a red CI run
-replays. `make test` runs it on SQLite and on a PostgreSQL database created fresh for the run
+Bounded by time, not only by examples: every operation gets FUZZ_EXAMPLES cases per mode
+(default 4) until FUZZ_SECONDS (default 60) per user have passed, then one case per mode for
+the rest, so each operation is still called with valid and invalid input. Which operations come
+first rotates by day (FUZZ_OFFSET, printed with the tally, replays a run); FUZZ_SECONDS=0 lifts
+the bound. Deterministic (derandomized) for a given offset, so a red CI run replays.
+`make test` runs it on SQLite and on a PostgreSQL database created fresh for the run
 (tests/conftest.py). Marker `fuzz`: `pytest -m "not fuzz"` leaves it out.
 """
 
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import os
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +29,8 @@ schemathesis = pytest.importorskip("schemathesis")
 
 pytestmark = pytest.mark.fuzz
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+SECONDS = float(os.environ.get("FUZZ_SECONDS", "60"))
+OFFSET = int(os.environ.get("FUZZ_OFFSET", dt.date.today().toordinal()))
 SPEC = "/api/v1/_openapi"
 
 
@@ -49,11 +56,12 @@ def _existing_id(client, headers, path: str) -> int | None:
     return ids[0] if ids else None
 
 
-def _fuzz(operation, headers: dict, tally: collections.Counter, failures: list, **fixed) -> None:
+def _fuzz(operation, headers: dict, tally: collections.Counter, failures: list, examples: int,
+          **fixed) -> None:
     for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
         strategy = operation.as_strategy(generation_mode=mode, **fixed)
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck), print_blob=False)
         @given(case=strategy)
         def run(case):
@@ -79,20 +87,23 @@ def test_no_server_error_on_any_input(app, team, db_session, api_token, capsys, 
     client = app.test_client()
     tally: collections.Counter = collections.Counter()
     failures: list[str] = []
-    operations = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-        _fuzz(operation, headers, tally, failures)
+    found = [result.ok() for result in schema.get_all_operations()]
+    start = OFFSET % len(found)
+    operations, full, deadline = found[start:] + found[:start], 0, time.monotonic() + SECONDS
+    for operation in operations:
+        examples = EXAMPLES if not SECONDS or time.monotonic() < deadline else 1
+        full += examples == EXAMPLES
+        _fuzz(operation, headers, tally, failures, examples)
         if "{pk}" in operation.path:
             pk = _existing_id(client, headers, operation.path)
             if pk is not None:
-                _fuzz(operation, headers, tally, failures, path_parameters={"pk": pk})
+                _fuzz(operation, headers, tally, failures, examples, path_parameters={"pk": pk})
     with capsys.disabled():
-        print(f"\nschemathesis {schemathesis.__version__} as {username}: {operations} operations,"
+        print(f"\nschemathesis {schemathesis.__version__} as {username}: {len(operations)} "
+              f"operations ({full} with {EXAMPLES} cases, FUZZ_OFFSET={OFFSET}),"
               f" {sum(tally.values())} requests, " + ", ".join(
                   f"{key}: {count}" for key, count in sorted(tally.items())))
         for line in failures[:20]:
             print("  " + line)
-    assert operations >= 40
+    assert len(operations) >= 40
     assert not failures, f"{len(failures)} responses >= 500"
