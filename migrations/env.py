@@ -9,6 +9,7 @@ from flask import current_app
 from flask_appbuilder import Model
 
 import app.models  # noqa: F401  (map every model before autogenerate compares)
+from app.models.search import include_object
 
 config = context.config
 if config.config_file_name and not current_app.testing:
@@ -28,6 +29,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -46,6 +48,7 @@ def run_migrations_online() -> None:
             process_revision_directives=skip_empty,
             render_as_batch=True,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
