@@ -375,6 +375,7 @@ class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
         return IkuUserStatsChartView
 
     def __init__(self, appbuilder):
+        self._builtin_answers: dict[tuple[str, str, str], bool] = {}
         config = current_app.config
         validator = config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR")
         if isinstance(validator, str):  # FAB calls it as is: a dotted path would crash forms
@@ -404,10 +405,17 @@ class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
         return re.fullmatch(pattern, name) is not None
 
     def _has_access_builtin_roles(self, role, permission_name: str, view_name: str) -> bool:
-        return any(
-            self._match(view, view_name) and self._match(perm, permission_name)
-            for view, perm in self.builtin_roles.get(role.name, [])
-        )
+        """Every permission check and every menu entry of every page lands here; the roles
+        are FAB_ROLES, fixed when the app starts, so each answer is computed once per process
+        (a page's menu asked ~150 regex scans per request)."""
+        key = (role.name, permission_name, view_name)
+        allowed = self._builtin_answers.get(key)
+        if allowed is None:
+            allowed = self._builtin_answers[key] = any(
+                self._match(view, view_name) and self._match(perm, permission_name)
+                for view, perm in self.builtin_roles.get(role.name, [])
+            )
+        return allowed
 
     def add_permissions_view(self, base_permissions, view_menu):
         """FAB deletes the stored permissions of a view name that the view being registered

@@ -61,6 +61,7 @@ class ChangeProposalApi(BaseModelApi):
         self._decider_names([data.get("result") or {}])
 
     def pre_get_list(self, data: dict) -> None:
+        super().pre_get_list(data)
         self._decider_names(data.get("result") or [])
 
     @staticmethod

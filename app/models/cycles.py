@@ -55,6 +55,9 @@ class Cycle(Model):
     """
 
     __tablename__ = "cycle"
+    # A table that grows every year: list filters find a cycle by typing its code or title
+    # instead of a select box of every cycle (app.views.datamodel.ScaledViewMixin).
+    search_text = ("code", "title")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50), unique=True)

@@ -213,7 +213,8 @@ def unit_overview(overview, hidden: set[int], unit_name: str | None):
     steps = [prune(step) for step in overview.steps]
     events = [e for e in overview.events if e.item_code not in codes]
     units = [u for u in overview.units if u[1] == unit_name]
-    return replace(overview, steps=steps, events=events, warnings=[], units=units)
+    return replace(overview, steps=steps, events=events, warnings=[], units=units,
+                   events_total=None)  # the cycle's total counts other units' events
 
 
 # ------------------------------------------------------------------ the editing window

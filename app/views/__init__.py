@@ -19,6 +19,7 @@ from app.views import (
     imports,
     liaisons,
     mail,
+    navbar,
     org,
     portal,
     proposals,
@@ -33,6 +34,7 @@ from app.views import (
 def register_views(appbuilder) -> None:
     display.register_filters(current_app)
     home.register(current_app)
+    navbar.register(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
     dashboard.register(appbuilder)
     submissions.register(appbuilder)

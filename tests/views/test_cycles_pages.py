@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.models.cycles import Cycle, CycleUnit
+from app.models.cycles import Cycle, CycleUnit, WorkEvent
 from app.models.org import OrgUnit
 from app.services import cycles
 from app.services.standards import current_standard
@@ -175,6 +175,29 @@ def test_cycle_page_shows_plan_actual_sla_and_history(worked, team, en, db_sessi
     assert "Arahan diberikan" in events and "arahan.pdf" in events
     assert "Sent back" in events and "Konsep belum lengkap" in events
     assert "Pelaksana Karo" in events or "Karo Uji" in events
+
+
+def test_cycle_page_shows_the_latest_events_and_links_to_the_full_history(
+        worked, team, en, db_session, monkeypatch):
+    from app.views.cycles import pages
+
+    monkeypatch.setattr(pages, "LATEST_EVENTS", 2)
+    finish(db_session, team, worked.id, "s01", at=ago(days=20))
+    act(db_session, team, worked.id, "complete", "s02.a.1", at=ago(days=20), note="Langkah akhir")
+    total = db_session.scalar(select(func.count()).select_from(WorkEvent)
+                              .where(WorkEvent.cycle_id == worked.id))
+    client = en("kabag")
+    page = client.get(f"/cycle/{worked.id}").get_data(as_text=True)
+    events = page[page.index('class="table table-condensed table-striped iku-events"'):]
+    assert events.count('class="iku-event ') == 2 and "Langkah akhir" in events
+    assert "Arahan diberikan" not in events  # an early event: in the full history only
+    assert f"The latest 2 of {total} events." in page
+    link = re.search(r'href="(/workeventview/list/\?_flt_0_cycle_id=\d+)"', page).group(1)
+    history = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Arahan diberikan" in history and "Langkah akhir" in history
+    # a liaison reads its own unit's latest events, without the bureau-wide total
+    liaison = en("pengguna1").get(f"/cycle/{worked.id}")
+    assert liaison.status_code == 200 and "The latest" not in liaison.get_data(as_text=True)
 
 
 def _download_url(page: str) -> str:

@@ -136,6 +136,30 @@ def test_list_page_shows_a_capped_count(app, client, login, db_session, monkeypa
         assert ("&gt; 2" in page, "Pelaksana 000" in page) == (shown, True)
 
 
+def test_every_list_and_rest_list_is_capped_by_default(app):
+    """The cap is the base classes' default, so a table that grows later is covered too."""
+    from app.api.base import BaseModelApi
+    from app.views.base import BaseModelView
+
+    views = [v for v in app.appbuilder.baseviews if isinstance(v, BaseModelView | BaseModelApi)]
+    assert len(views) > 40
+    assert all(v.datamodel.count_limit == 10_000 for v in views)
+
+
+def test_rest_list_says_when_its_count_is_capped(app, client, api_token, db_session,
+                                                 monkeypatch):
+    _add_pelaksana(db_session, 4)
+    api = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "PelaksanaApi")
+    headers = api_token("admin")
+    total = db_session.query(Pelaksana).count()
+    for limit, count, capped in ((2, 3, True), (None, total, False)):
+        monkeypatch.setattr(api, "count_limit", limit)
+        monkeypatch.setattr(api.datamodel, "count_limit", limit)
+        body = client.get("/api/v1/pelaksana/?q=(page_size:2)", headers=headers).get_json()
+        assert (body["count"], body.get("count_capped", False), len(body["ids"])) == (
+            count, capped, 2)
+
+
 def _table(page: str) -> str:
     start = page.index('<div class="table-responsive">')
     table = page[start:page.index("</table>", start)]

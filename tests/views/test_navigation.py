@@ -213,3 +213,27 @@ def test_the_menu_api_offers_the_auditor_the_same_menu(client, login):
 
     offered = set(names(response.get_json()["result"]))
     assert "Import" not in offered and "Audit trail" in offered
+
+
+def test_the_menu_kept_per_roles_and_language_follows_a_change_of_role(app, client, login,
+                                                                        db_session):
+    """The rendered menu is reused per (roles, language) (app/views/navbar.py): a person whose
+    role changes gets the new role's menu on the next page, and another language its words."""
+    from app.models.org import IkuUser
+
+    def menu():
+        return {href for href, _t, where in anchors(client.get("/").get_data(as_text=True))
+                if where == "menu"}
+
+    login(client, "staf")
+    as_staff = menu()
+    assert "/import/" not in as_staff and as_staff == menu()  # served again from the cache
+    staf = db_session.query(IkuUser).filter_by(username="staf").one()
+    staf.roles = [app.appbuilder.sm.find_role("Admin")]
+    db_session.commit()
+    assert "/import/" in menu()
+    indonesian = client.get("/").get_data(as_text=True)
+    client.get("/lang/en")
+    english = client.get("/").get_data(as_text=True)
+    assert "Impor data" in indonesian and "Impor data" not in english
+    assert "Import data" in english

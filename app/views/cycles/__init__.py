@@ -28,7 +28,14 @@ from app.services.calendar import load_schedule
 from app.services.cycles.sla import item_sla
 from app.views.base import BaseModelView
 from app.views.cycles import format as fmt
-from app.views.cycles.display import details_text, item_name, reason_text
+from app.views.cycles.display import (
+    code_page_cycles,
+    cycle_code,
+    details_text,
+    item_name,
+    name_page_items,
+    reason_text,
+)
 from app.views.datamodel import IkuSQLAInterface
 
 
@@ -46,9 +53,10 @@ class DisplayInterface(IkuSQLAInterface):
         return super()._get_attr_value(item, col)
 
 
-def _display(view, **virtual) -> None:
+def _display(view, on_page=None, **virtual) -> None:
     view.datamodel.__class__ = DisplayInterface
     view.datamodel.virtual = virtual
+    view.datamodel.on_page = on_page
 
 
 def _schedule():
@@ -160,7 +168,8 @@ class WorkItemView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, sla=_sla_of, status=_labelled("status", fmt.ITEM_STATUS_LABELS),
+        _display(self, on_page=name_page_items, sla=_sla_of,
+                 status=_labelled("status", fmt.ITEM_STATUS_LABELS),
                  kind=_labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code,
                  code=item_name)
 
@@ -179,7 +188,6 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
     show_template = "cycles/event_show.html"
     search_relation_text = {"item": ("code", "title"),
                             "user": ("username", "first_name", "last_name")}
-    count_limit = 10_000  # ~1M events at 1,000 cycles: the exact count was most of the page
     list_title = show_title = _l("Event history")
     list_columns = ["occurred_at", "cycle_code", "item", "action", "user", "on_behalf_of",
                     "note", "attachment_name"]
@@ -201,15 +209,14 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, cycle_code=self._cycle_code,
+        _display(self, on_page=self._on_page, cycle_code=lambda e: cycle_code(e.cycle_id),
                  action=_labelled("action", fmt.ACTION_LABELS),
                  item=lambda event: item_name(event.item), details=details_text)
 
     @staticmethod
-    def _cycle_code(event: WorkEvent) -> str:
-        if "iku_cycle_codes" not in g:
-            g.iku_cycle_codes = dict(db.session.query(Cycle.id, Cycle.code).all())
-        return g.iku_cycle_codes.get(event.cycle_id, "")
+    def _on_page(events: list[WorkEvent]) -> None:
+        name_page_items([event.item for event in events])
+        code_page_cycles({event.cycle_id for event in events})
 
     @expose("/attachment/<int:pk>")
     @has_access

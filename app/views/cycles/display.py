@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models.cycles import Cycle, WorkEvent, WorkItem
 from app.models.org import IkuUser, OrgUnit
 from app.services.cycles import cycle_reasons
-from app.services.cycles.naming import load_cycle_family
+from app.services.cycles.naming import load_cycle_family, load_family
 from app.services.cycles.people import user_name
 from app.views.cycles import format as fmt
 
@@ -28,11 +28,37 @@ def names_of(cycle_id: int):
     return g.iku_families[cycle_id]
 
 
+def name_page_items(items) -> None:
+    """A list page names its rows' items from one query (load_family: their steps and
+    paths only) instead of loading each shown cycle's every item."""
+    items = [item for item in items if item is not None]
+    g.iku_page_family = load_family(db.session, items) if items else None
+
+
 def item_name(item: WorkItem | None) -> str:
     """"Langkah 6 — Sekretariat Militer Presiden", never `s06@SETMILPRES`."""
     if item is None:
         return ""
+    page = g.get("iku_page_family")
+    if page is not None and item.id in page.by_id:
+        return fmt.item_name(page.ref(item.id))
     return fmt.item_name(names_of(item.cycle_id).ref(item.id))
+
+
+def cycle_code(cycle_id: int | None) -> str:
+    """A cycle's code by id, each looked up once per request (a list page: see
+    code_page_cycles; an export: one at a time as the rows stream)."""
+    codes = g.setdefault("iku_cycle_codes", {})
+    if cycle_id not in codes:
+        codes[cycle_id] = db.session.scalar(select(Cycle.code).where(Cycle.id == cycle_id))
+    return codes[cycle_id] or ""
+
+
+def code_page_cycles(cycle_ids) -> None:
+    wanted = set(cycle_ids) - set(g.setdefault("iku_cycle_codes", {}))
+    if wanted:
+        g.iku_cycle_codes.update(db.session.execute(
+            select(Cycle.id, Cycle.code).where(Cycle.id.in_(wanted))).tuples().all())
 
 
 def reason_text(cycle: Cycle) -> str:

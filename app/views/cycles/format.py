@@ -134,10 +134,16 @@ def can(permission: str, view: str) -> bool:
     """For templates, instead of FAB's is_item_visible filter: Jinja folds a filter applied to
     literal arguments into a constant when it compiles the template, so `"can_x" |
     is_item_visible("View")` would answer for whoever happened to load the template first.
-    A global function call is never folded."""
-    from flask import current_app
+    A global function call is never folded. Answered once per request and person: a task
+    table asks it on each of its rows."""
+    from flask import current_app, g
+    from flask_login import current_user
 
-    return current_app.appbuilder.sm.has_access(permission, view)
+    key = (current_user.get_id(), permission, view)
+    answers = g.setdefault("iku_can", {})
+    if key not in answers:
+        answers[key] = current_app.appbuilder.sm.has_access(permission, view)
+    return answers[key]
 
 
 def register_filters(app) -> None:

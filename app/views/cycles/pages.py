@@ -25,6 +25,10 @@ from app.views.cycles import format as fmt
 from app.views.cycles.forms import CancelCycleForm, StartCycleForm
 from app.views.cycles.tasks import current_user, run_engine
 
+# A cycle gathers 1,500 events and more; the page shows the latest and links to the history
+# (WorkEventView, filtered by the cycle), which pages, searches and exports them.
+LATEST_EVENTS = 50
+
 
 class CyclePageView(BaseView):
     route_base = "/cycle"
@@ -40,7 +44,8 @@ class CyclePageView(BaseView):
         if unit_id is not None and not portal.takes_part(db.session, cycle_id, unit_id):
             abort(404)  # a unit reads the cycles it takes part in, no other
         try:
-            view = cycles.cycle_overview(db.session, cycle_id, now)
+            view = cycles.cycle_overview(db.session, cycle_id, now,
+                                         latest_events=LATEST_EVENTS)
         except CycleNotFoundError:
             abort(404)
         unit = None
