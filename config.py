@@ -259,4 +259,5 @@ class TestConfig(Config):
     # The suite logs in some thousands of times and scrypt (FAB's default, kept everywhere
     # else) spends ~0.1 s per check: minutes per run. What a hash costs is not under test.
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    AUTH_DB_FAKE_PASSWORD_HASH_CHECK = "pbkdf2:sha256:1000$JMPwmB0sJGkVQLzp$9fbfcd34bcb3b7c742dc59bef9e73ce9bf426b7e08202ee46494d21839081d92"
+    AUTH_DB_FAKE_PASSWORD_HASH_CHECK = ("pbkdf2:sha256:1000$JMPwmB0sJGkVQLzp$"
+                                        "9fbfcd34bcb3b7c742dc59bef9e73ce9bf426b7e08202ee46494d21839081d92")

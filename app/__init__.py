@@ -39,6 +39,20 @@ def _sqlite_begin_statement() -> str:
     return "BEGIN IMMEDIATE"
 
 
+def _postgresql_without_jit(config) -> None:
+    """PostgreSQL compiles a query to machine code (JIT) once its estimated cost passes
+    jit_above_cost; a list over a million rows is estimated far above it even with LIMIT 25,
+    and the compilation took 23 ms of the audit trail's 24 ms (bench/run_lists.py). Pages run
+    short queries: JIT is off for the app's connections, as PostgreSQL advises for OLTP."""
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        return
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+    options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def _configure_sqlite(engine) -> None:
     """pysqlite opens transactions lazily and breaks SAVEPOINTs (SQLAlchemy docs, "Serializable
     isolation / Savepoints"); take over BEGIN ourselves, and enforce foreign keys. A file
@@ -80,6 +94,7 @@ def create_app(config_class=None) -> Flask:
     from app.security import ROLE_SPEC
 
     app.config["FAB_ROLES"] = ROLE_SPEC
+    _postgresql_without_jit(app.config)
     db.init_app(app)
     with app.app_context():
         _configure_sqlite(db.engine)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, jsonify, request
+from flask import current_app, g, has_request_context, jsonify, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user, login_user
@@ -416,6 +416,16 @@ class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
                 for view, perm in self.builtin_roles.get(role.name, [])
             )
         return allowed
+
+    def get_public_permissions(self):
+        """The Public role is stored (an Admin may grant it a page), so FAB reads it from the
+        database at each check, and every REST call checks twice before its token: once per
+        request is enough."""
+        if not has_request_context():
+            return super().get_public_permissions()
+        if "iku_public_permissions" not in g:
+            g.iku_public_permissions = list(super().get_public_permissions())
+        return g.iku_public_permissions
 
     def add_permissions_view(self, base_permissions, view_menu):
         """FAB deletes the stored permissions of a view name that the view being registered

@@ -130,6 +130,19 @@ def os_user(actor: str) -> str | None:
     return name if name and name != "unknown" else None
 
 
+def record_names(session: Session, wanted: dict[type, set[str]]) -> dict:
+    """{(model, record id): record_name} for the records a page of the trail names, with
+    one SELECT per type instead of one per row; a record that is gone is named None."""
+    names: dict = {}
+    for model, record_ids in wanted.items():
+        keys = {int(key) for key in record_ids if key and key.isdigit()}
+        found = {row.id: str(row) for row in session.scalars(
+            select(model).where(model.id.in_(keys)))} if keys else {}
+        names.update({(model, key): found.get(int(key)) if key and key.isdigit() else None
+                      for key in record_ids})
+    return names
+
+
 def record_name(session: Session, model: type | None, record_id: str | None) -> str | None:
     """How a record reads today (its str()), or None if it is gone or has no such id."""
     if model is None or not record_id:

@@ -79,8 +79,11 @@ def record_text(row) -> str:
     label = words.record_label(row.entity)
     if not row.entity_id:
         return label
-    name = (audit_read.record_name(db.session, words.record_model(row.entity), row.entity_id)
-            or _named_in(row.details, row.action) or f"#{row.entity_id}")
+    model = words.record_model(row.entity)
+    page = g.get("iku_record_names") or {}
+    name = (page[(model, row.entity_id)] if (model, row.entity_id) in page
+            else audit_read.record_name(db.session, model, row.entity_id))
+    name = name or _named_in(row.details, row.action) or f"#{row.entity_id}"
     return f"{label}: {name}"
 
 
@@ -104,6 +107,16 @@ def summary_text(row) -> str:
     if "failures" in details:
         return gettext("Failed attempts in a row: %(n)s", n=details["failures"])
     return ""
+
+
+def _load_page_records(rows) -> None:
+    """The records a page of the trail names, one SELECT per record type (record_text)."""
+    wanted: dict[type, set[str]] = {}
+    for row in rows:
+        model = words.record_model(row.entity) if row.source != audit_read.SOURCE_CYCLE else None
+        if model is not None and row.entity_id:
+            wanted.setdefault(model, set()).add(row.entity_id)
+    g.iku_record_names = audit_read.record_names(db.session, wanted)
 
 
 class AuditTimelineView(ChoiceSearchMixin, BaseModelView):
@@ -139,6 +152,8 @@ class AuditTimelineView(ChoiceSearchMixin, BaseModelView):
             record=record_text,
             summary=summary_text,
         )
+        self.datamodel.on_page = _load_page_records
+
 
     @expose("/show/<pk>")
     @has_access
