@@ -49,6 +49,7 @@ class OutboundMail(Model):
     __table_args__ = (
         Index("ix_outbound_mail_due", "status", "next_attempt_at"),
         Index("ix_outbound_mail_document", "document_id"),
+        Index("ix_outbound_mail_created", "created_at"),  # the outbox lists newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

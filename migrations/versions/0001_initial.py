@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 11:12:38.441099
+Create Date: 2026-12-01 14:24:32.978483
 
 """
 from alembic import op
@@ -1020,6 +1020,7 @@ def upgrade():
     )
     with op.batch_alter_table('outbound_mail', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbound_mail_claim_token'), ['claim_token'], unique=False)
+        batch_op.create_index('ix_outbound_mail_created', ['created_at'], unique=False)
         batch_op.create_index('ix_outbound_mail_document', ['document_id'], unique=False)
         batch_op.create_index('ix_outbound_mail_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbound_mail_org_unit_id'), ['org_unit_id'], unique=False)
@@ -1084,6 +1085,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outbound_mail_org_unit_id'))
         batch_op.drop_index('ix_outbound_mail_due')
         batch_op.drop_index('ix_outbound_mail_document')
+        batch_op.drop_index('ix_outbound_mail_created')
         batch_op.drop_index(batch_op.f('ix_outbound_mail_claim_token'))
 
     op.drop_table('outbound_mail')

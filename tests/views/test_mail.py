@@ -206,3 +206,20 @@ def test_outside_addresses_are_checked_and_the_bad_one_is_named(final_doc, en, d
     client.post(f"/mail/dispatch/{final_doc.id}", data=data)
     rows = db_session.scalars(select(OutboundMail)).all()
     assert [r.to_addrs for r in rows] == [["tu@kemenpan.go.id"]]
+
+
+def test_outbox_counts_stop_at_the_limit_and_say_so(en, db_session, monkeypatch):
+    """A year's sent mail is not counted at every page: past the limit the summary says ">"."""
+    from app.services.mail import reading
+
+    monkeypatch.setattr(reading, "SUMMARY_LIMIT", 2)
+    for i in range(3):
+        mail.queue(db_session, f"penerima{i}@iku.test", f"Surat {i}", "Isi")
+    mail.queue(db_session, "gagal@iku.test", "Surat gagal", "Isi")
+    db_session.commit()
+    failed = db_session.scalars(select(OutboundMail).where(
+        OutboundMail.subject == "Surat gagal")).one()
+    failed.status = MailStatus.FAILED
+    db_session.commit()
+    page = visible(en("admin").get("/mailoutboxview/list/").get_data(as_text=True))
+    assert "Queued: > 2" in page and "Failed: 1" in page

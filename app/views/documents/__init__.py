@@ -18,7 +18,7 @@ from app.services import documents
 from app.views.base import BaseModelView
 from app.views.cycles import ChoiceSearchMixin, _display, _labelled
 from app.views.cycles import format as fmt
-from app.views.cycles.display import item_name
+from app.views.cycles.display import item_name, name_page_items
 from app.views.documents.forms import TemplateUploadForm
 
 STATUS_LABELS = {"draft": _l("Draft"), "final": _l("Final"), "signed": _l("Signed")}
@@ -61,7 +61,8 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, status=_labelled("status", STATUS_LABELS),
+        _display(self, on_page=lambda docs: name_page_items([d.work_item for d in docs]),
+                 status=_labelled("status", STATUS_LABELS),
                  kind=_labelled("kind", KIND_LABELS),
                  cycle=lambda doc: doc.cycle.code if doc.cycle else None,
                  work_item=lambda doc: item_name(doc.work_item) if doc.work_item else None)
