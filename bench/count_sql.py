@@ -27,6 +27,24 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/iku_bench"
 
 
+def login_clients(app, users: dict, password: str) -> tuple[dict, dict]:
+    """One logged-in test client per auth kind: "jwt" gets a bearer header, any other a
+    session cookie. Returns (clients, headers) by auth kind."""
+    clients, headers = {}, {}
+    for auth, username in users.items():
+        client = app.test_client()
+        if auth == "jwt":
+            response = client.post("/api/v1/security/login", json={
+                "username": username, "password": password, "provider": "db"})
+            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        else:
+            response = client.post("/login/", data={"username": username, "password": password})
+            if response.status_code != 302:
+                raise SystemExit(f"login {username}: {response.status_code}")
+        clients[auth] = client
+    return clients, headers
+
+
 def instrumented_clients(app, db, users: dict, password: str):
     """Time every SQL statement the app runs (the returned list fills as requests run) and log
     in one test client per auth kind: "jwt" gets a bearer header, any other a session cookie."""
@@ -42,17 +60,7 @@ def instrumented_clients(app, db, users: dict, password: str):
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", before)
         event.listen(db.engine, "after_cursor_execute", after)
-    clients, headers = {}, {}
-    for auth, username in users.items():
-        client = app.test_client()
-        if auth == "jwt":
-            response = client.post("/api/v1/security/login", json={
-                "username": username, "password": password, "provider": "db"})
-            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-        else:
-            response = client.post("/login/", data={"username": username, "password": password})
-            assert response.status_code == 302, f"login {username}: {response.status_code}"
-        clients[auth] = client
+    clients, headers = login_clients(app, users, password)
     return statements, clients, headers
 
 

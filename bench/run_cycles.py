@@ -53,18 +53,25 @@ from bench.seed_large import PASSWORD  # noqa: E402
 OPEN = ("ready", "in_progress", "paused")
 
 
-def pick_routes(conn) -> tuple[list[tuple[str, str, str | None]], dict[str, str]]:
-    """(name, path, auth) of every route measured, and the username behind each auth."""
+def busiest_staff(conn):
+    """(username, open tasks) of the Staf user with the most open tasks in active cycles."""
     from sqlalchemy import text
 
-    one = lambda sql: conn.execute(text(sql)).first()  # noqa: E731
-    staff = one("""
+    return conn.execute(text("""
         SELECT u.username, count(w.id) FROM ab_user u
         JOIN ab_user_role ur ON ur.user_id = u.id JOIN ab_role r ON r.id = ur.role_id
         JOIN work_item w ON w.assignee_user_id = u.id JOIN cycle c ON c.id = w.cycle_id
         WHERE r.name = 'Staf' AND c.status = 'active' AND w.is_leaf
           AND w.status IN ('ready', 'in_progress', 'paused')
-        GROUP BY u.username ORDER BY 2 DESC, 1 LIMIT 1""")
+        GROUP BY u.username ORDER BY 2 DESC, 1 LIMIT 1""")).first()
+
+
+def pick_routes(conn) -> tuple[list[tuple[str, str, str | None]], dict[str, str]]:
+    """(name, path, auth) of every route measured, and the username behind each auth."""
+    from sqlalchemy import text
+
+    one = lambda sql: conn.execute(text(sql)).first()  # noqa: E731
+    staff = busiest_staff(conn)
     section = one("""
         SELECT w.section_id FROM work_item w JOIN cycle c ON c.id = w.cycle_id
         WHERE c.status = 'active' AND w.is_leaf AND w.section_id IS NOT NULL
@@ -275,11 +282,13 @@ def table(routes, counted, loaded: dict[str, dict[str, dict]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(description: str, connections: int) -> argparse.Namespace:
+    """The options of this script and of run_lists.py: database, gunicorn and load, before
+    and after, which routes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", default=os.environ.get("BENCH_CYCLES_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=connections)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per route")
     parser.add_argument("--repeat", type=int, default=10, help="in-process requests per route")
     parser.add_argument("--rounds", type=int, default=1, help="keep the best of N rounds")
@@ -292,7 +301,21 @@ def main() -> None:
     parser.add_argument("--python-client", action="store_true", help="not wrk, even if found")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the statements")
     parser.add_argument("only", nargs="*", help="route name substrings (the bare route stays)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def run_meta(args, users: dict) -> dict:
+    """How a run was made, written beside its table: database, load, machine, who."""
+    return {"db": args.db.split("@")[-1], "workers": args.workers,
+            "connections": args.connections, "duration_s": args.duration,
+            "client": "python" if args.python_client or not shutil.which("wrk") else "wrk",
+            "cpus": os.cpu_count(), "load_avg_after": os.getloadavg(), "users": users,
+            "rounds": args.rounds, "compare": str(args.compare) if args.compare else None,
+            "compare_db": args.compare_db.split("@")[-1] if args.compare_db else None}
+
+
+def main() -> None:
+    args = arguments(__doc__.split("\n")[0], connections=4)
     os.environ["DATABASE_URL"] = args.db
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -308,12 +331,7 @@ def main() -> None:
     loaded = {} if args.count_only else load_routes(routes, users, args)
     result = table(routes, counted, loaded)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    meta = {"db": args.db.split("@")[-1], "workers": args.workers,
-            "connections": args.connections, "duration_s": args.duration,
-            "client": "python" if args.python_client or not shutil.which("wrk") else "wrk",
-            "cpus": os.cpu_count(), "load_avg_after": os.getloadavg(), "users": users}
-    meta.update(rounds=args.rounds, compare=str(args.compare) if args.compare else None,
-                compare_db=args.compare_db.split("@")[-1] if args.compare_db else None)
+    meta = run_meta(args, users)
     rows = [{"route": n, "path": p, "count": counted.get(n),
              "load": {label: found.get(n) for label, found in loaded.items()}}
             for n, p, _a in routes]

@@ -28,13 +28,11 @@ Results: the table on stdout and bench/results/lists-<time>.{json,md}.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
 import re
 import secrets
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -43,8 +41,15 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run_cycles import RESULTS, count_statements, load_routes  # noqa: E402
-from bench.seed_cycles import DEFAULT_DB  # noqa: E402
+from bench.count_sql import login_clients  # noqa: E402
+from bench.run_cycles import (  # noqa: E402
+    RESULTS,
+    arguments,
+    busiest_staff,
+    count_statements,
+    load_routes,
+    run_meta,
+)
 from bench.seed_large import PASSWORD  # noqa: E402
 
 NOTE_WORDS = "siklus lain"  # the note of a cancelled cycle's event: ~20 of 1M rows
@@ -64,13 +69,7 @@ def pick_routes(conn, app) -> tuple[list[tuple[str, str, str | None]], dict[str,
     from sqlalchemy import text
 
     one = lambda sql: conn.execute(text(sql)).first()  # noqa: E731
-    staff = one("""
-        SELECT u.username, count(w.id) FROM ab_user u
-        JOIN ab_user_role ur ON ur.user_id = u.id JOIN ab_role r ON r.id = ur.role_id
-        JOIN work_item w ON w.assignee_user_id = u.id JOIN cycle c ON c.id = w.cycle_id
-        WHERE r.name = 'Staf' AND c.status = 'active' AND w.is_leaf
-          AND w.status IN ('ready', 'in_progress', 'paused')
-        GROUP BY u.username ORDER BY 2 DESC, 1 LIMIT 1""")
+    staff = busiest_staff(conn)
     active = one("""
         SELECT e.cycle_id, count(*) FROM work_event e JOIN cycle c ON c.id = e.cycle_id
         WHERE c.status = 'active' GROUP BY 1 ORDER BY 2 DESC LIMIT 1""")
@@ -121,18 +120,7 @@ def pick_routes(conn, app) -> tuple[list[tuple[str, str, str | None]], dict[str,
 # --------------------------------------------------------------------------- sanity
 def sanity(app, routes, users) -> dict[str, dict]:
     """One request per route: status, rows on the page, a REST list's count, <option>s."""
-    clients, headers = {}, {}
-    for auth, username in users.items():
-        client = app.test_client()
-        if auth == "jwt":
-            response = client.post("/api/v1/security/login", json={
-                "username": username, "password": PASSWORD, "provider": "db"})
-            headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-        else:
-            response = client.post("/login/", data={"username": username, "password": PASSWORD})
-            if response.status_code != 302:
-                raise SystemExit(f"login {username}: {response.status_code}")
-        clients[auth] = client
+    clients, headers = login_clients(app, users, PASSWORD)
     found = {}
     print(f"{'route':42} {'status':>6} {'rows':>5} {'count':>9} {'options':>7} {'KB':>6}")
     for name, path, auth in routes:
@@ -197,22 +185,7 @@ def table(routes, counted, loaded: dict[str, dict[str, dict]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default=os.environ.get("BENCH_CYCLES_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per route")
-    parser.add_argument("--repeat", type=int, default=10, help="in-process requests per route")
-    parser.add_argument("--rounds", type=int, default=1, help="keep the best of N rounds")
-    parser.add_argument("--compare", type=Path,
-                        help="another source tree (e.g. a `git archive` of an older commit) "
-                             "served beside this checkout, against the same database")
-    parser.add_argument("--compare-db", help="the database of the --compare tree (default: --db)")
-    parser.add_argument("--count-only", action="store_true", help="no server, no load")
-    parser.add_argument("--python-client", action="store_true", help="not wrk, even if found")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the statements")
-    parser.add_argument("only", nargs="*", help="route name substrings (the bare route stays)")
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n")[0], connections=8)
     os.environ["DATABASE_URL"] = args.db
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -234,12 +207,7 @@ def main() -> None:
     loaded = {} if args.count_only else load_routes(routes, users, args)
     result = table(routes, counted, loaded)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    meta = {"db": args.db.split("@")[-1], "workers": args.workers,
-            "connections": args.connections, "duration_s": args.duration,
-            "client": "python" if args.python_client or not shutil.which("wrk") else "wrk",
-            "cpus": os.cpu_count(), "load_avg_after": os.getloadavg(), "users": users,
-            "rounds": args.rounds, "compare": str(args.compare) if args.compare else None,
-            "elapsed_s": round(time.perf_counter() - started)}
+    meta = {**run_meta(args, users), "elapsed_s": round(time.perf_counter() - started)}
     rows = [{"route": n, "path": p, "auth": a, "count": counted.get(n),
              "load": {label: found.get(n) for label, found in loaded.items()}}
             for n, p, a in routes]
