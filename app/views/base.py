@@ -10,6 +10,7 @@ Workarounds on top of Flask-AppBuilder live here, once:
   what was typed;
 - app.views.datamodel.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
   relation columns, and `search_relation_text` for relations too large for a select box;
+- app.views.search_form.IkuSearchWidget: the search form's static fields rendered once;
 - app.views.display.DisplayMixin: every value shown as a person reads it (Ya/Tidak, "–",
   WIB DD-MM-YYYY HH:MM) on lists, show pages and exports.
 - the same record rules as the API (app.services.validation), and the database's refusal of an
@@ -34,6 +35,7 @@ from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin, display_value  # noqa: F401  (re-exported)
 from app.views.editing import EditFormsMixin
 from app.views.lists import ExportMixin
+from app.views.search_form import IkuSearchWidget
 
 
 class ScopeViolationError(ValueError):
@@ -62,6 +64,7 @@ class BaseModelView(EditFormsMixin, DisplayMixin, ExportMixin, ScaledViewMixin, 
     extra_base_filters: list = []
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
+    search_widget = IkuSearchWidget
     # The actions a locked row's show page still offers (see locked_rows): an enacted IKU
     # is amended, never moved or edited.
     locked_row_actions: tuple[str, ...] = ()

@@ -212,3 +212,27 @@ def test_rest_list_loads_what_a_computed_column_reads(app):
     api = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "ComplaintApi")
     assert "complainant_listed" not in api.list_select_columns
     assert {"complainant_name", "confidential"} <= set(api.list_select_columns)
+
+
+def test_search_form_keeps_static_fields_and_rerenders_database_choices(app, client, login,
+                                                                         db_session,
+                                                                         monkeypatch):
+    """The search form is FAB's, byte for byte; a select box of database rows (sections)
+    shows a section added since, while text and fixed-choice fields come from the cache."""
+    from flask_appbuilder.widgets import SearchWidget
+
+    login(client, "admin")
+
+    def search_form() -> str:
+        page = client.get("/pelaksanaview/list/").get_data(as_text=True)
+        start = page.index('<form id="filter_form"')
+        return re.sub(r'nonce="[^"]*"', "", page[start:page.index("</script>", start)])
+
+    ours = search_form()
+    view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "PelaksanaView")
+    monkeypatch.setattr(view, "search_widget", SearchWidget)
+    assert search_form() == ours
+    monkeypatch.undo()
+    db_session.add(Section(code="BARU-UJI", name="Bagian Baru Uji", kind="bagian"))
+    db_session.commit()
+    assert "Bagian Baru Uji" in search_form()
