@@ -93,7 +93,8 @@ def create_app(config_class=None) -> Flask:
 
     from app.security import ROLE_SPEC
 
-    app.config["FAB_ROLES"] = ROLE_SPEC
+    # The Public role is builtin too, with nothing in it (IkuSecurityManager.is_item_public).
+    app.config["FAB_ROLES"] = {**ROLE_SPEC, app.config.get("AUTH_ROLE_PUBLIC", "Public"): []}
     _postgresql_without_jit(app.config)
     db.init_app(app)
     with app.app_context():

@@ -14,8 +14,9 @@ filter narrows the choices of every relation (select boxes of search/add/edit fo
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
-from flask import current_app, g, has_request_context, jsonify, request
+from flask import current_app, has_request_context, jsonify, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user, login_user
@@ -417,15 +418,14 @@ class IkuSecurityManager(SessionGenerationMixin, SecurityManager):
             )
         return allowed
 
-    def get_public_permissions(self):
-        """The Public role is stored (an Admin may grant it a page), so FAB reads it from the
-        database at each check, and every REST call checks twice before its token: once per
-        request is enough."""
-        if not has_request_context():
-            return super().get_public_permissions()
-        if "iku_public_permissions" not in g:
-            g.iku_public_permissions = list(super().get_public_permissions())
-        return g.iku_public_permissions
+    def is_item_public(self, permission_name: str, view_name: str) -> bool:
+        """Nothing is public through FAB's permissions (the public pages, /standar/, /iku/,
+        /verifikasi/, /pengaduan/status, are routes of their own): the Public role is builtin
+        with an empty spec (create_app) and answered in memory. FAB read it from the database
+        twice on every REST call, a fifth of a REST list's time, and an Admin could have
+        granted anonymous access to a page from the role pages."""
+        public = SimpleNamespace(name=self.auth_role_public)
+        return self._has_access_builtin_roles(public, permission_name, view_name)
 
     def add_permissions_view(self, base_permissions, view_menu):
         """FAB deletes the stored permissions of a view name that the view being registered

@@ -236,3 +236,14 @@ def test_search_form_keeps_static_fields_and_rerenders_database_choices(app, cli
     db_session.add(Section(code="BARU-UJI", name="Bagian Baru Uji", kind="bagian"))
     db_session.commit()
     assert "Bagian Baru Uji" in search_form()
+
+
+def test_a_rest_call_reads_no_public_role_from_the_database(app, client, api_token, statements):
+    """FAB asks "is this public?" before every REST call; the answer is in memory."""
+    headers = api_token("admin")
+    client.get("/api/v1/pelaksana/?q=(page_size:1)", headers=headers)
+    statements.clear()
+    assert client.get("/api/v1/pelaksana/?q=(page_size:1)", headers=headers).status_code == 200
+    assert not [s for s in statements if "ab_role.name" in s or "ab_permission_view_role" in s]
+    with app.test_request_context():
+        assert not app.appbuilder.sm.is_item_public("can_read", "Pelaksana")

@@ -135,3 +135,11 @@ def test_no_menu_leads_to_the_raw_permission_tables(client, login):
     assert "/roles/list/" in page
     for raw in ("/permissions/list/", "/viewmenus/list/", "/permissionviews/list/"):
         assert raw not in page and client.get(raw).status_code == 404
+
+
+def test_the_public_role_is_builtin_and_empty(app, admin):
+    """Anonymous access comes only from the public routes, never from a permission granted on
+    the role pages: Public's edit page sends the reader to its show page, like any builtin."""
+    public = app.appbuilder.sm.find_role("Public").id
+    response = admin.get(f"/roles/edit/{public}")
+    assert response.status_code == 302 and f"/roles/show/{public}" in response.headers["Location"]
