@@ -143,3 +143,7 @@ def test_the_public_role_is_builtin_and_empty(app, admin):
     public = app.appbuilder.sm.find_role("Public").id
     response = admin.get(f"/roles/edit/{public}")
     assert response.status_code == 302 and f"/roles/show/{public}" in response.headers["Location"]
+    page = _page(admin, f"/roles/show/{public}")
+    assert "Aplikasi: izinnya bagian dari kode program" in page
+    assert "Tidak ada izin" in page and "Tidak ada menu" in page
+    assert f"/roles/edit/{public}" not in _page(admin, "/roles/list/")
