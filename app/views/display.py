@@ -183,10 +183,10 @@ class DisplayMixin:
 
     def _init_forms(self) -> None:
         """WTForms prints an option's value when its label is empty, and FAB's blank choice
-        of an optional relation is ("__None", ""): the select showed "__None". A date is
-        typed and shown as DD-MM-YYYY (DayPickerWidget)."""
+        of an optional relation is ("__None", ""): the select showed "__None", also in the
+        search form. A date is typed and shown as DD-MM-YYYY (DayPickerWidget)."""
         super()._init_forms()
-        for form in (self.add_form, self.edit_form):
+        for form in (self.add_form, self.edit_form, self.search_form):
             for name in dir(form):
                 field = getattr(form, name, None)
                 if not isinstance(field, UnboundField):
@@ -195,7 +195,7 @@ class DisplayMixin:
                         and not issubclass(field.field_class, QuerySelectMultipleField)
                         and not field.kwargs.get("blank_text")):
                     field.kwargs["blank_text"] = NOTHING
-                elif field.field_class is DateField:
+                elif field.field_class is DateField and form is not self.search_form:
                     field.kwargs.update(format=DAY_INPUTS, widget=DayPickerWidget())
         self._init_label_search()
 
