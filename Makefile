@@ -44,8 +44,9 @@ run: init
 	$(BIN)/gunicorn -w 2 -b 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 # Both databases at once, one per core (the suites share no database, port or file name:
-# test files are content-addressed, servers take free ports): ~25 min instead of ~43 on two
-# cores. Each line says which run it comes from; fails if either fails.
+# test files are content-addressed, servers take free ports): the two runs overlap instead of
+# adding up (~7 min for both, 2026-12-01). Each line says which run it comes from; fails if
+# either fails.
 test: install
 	@set -o pipefail; \
 	( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite] /' ) & SQ=$$!; \
