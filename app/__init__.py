@@ -39,18 +39,21 @@ def _sqlite_begin_statement() -> str:
     return "BEGIN IMMEDIATE"
 
 
-def _postgresql_without_jit(config) -> None:
+def _configure_postgresql(engine) -> None:
     """PostgreSQL compiles a query to machine code (JIT) once its estimated cost passes
     jit_above_cost; a list over a million rows is estimated far above it even with LIMIT 25,
-    and the compilation took 23 ms of the audit trail's 24 ms (bench/run_lists.py). Pages run
-    short queries: JIT is off for the app's connections, as PostgreSQL advises for OLTP."""
-    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+    and the compilation took 23 ms of the audit trail's 24 (bench/run_lists.py). Pages run
+    short queries: JIT is off for the app's connections, as PostgreSQL advises for OLTP. Set
+    when a connection opens (not as a startup option, which a pooler such as PgBouncer may
+    refuse), committed so that the pool's rollback keeps it."""
+    if engine.dialect.name != "postgresql":
         return
-    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    connect_args = dict(options.get("connect_args") or {})
-    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
-    options["connect_args"] = connect_args
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.execute("SET jit = off")
+        dbapi_connection.commit()
 
 
 def _configure_sqlite(engine) -> None:
@@ -95,10 +98,10 @@ def create_app(config_class=None) -> Flask:
 
     # The Public role is builtin too, with nothing in it (IkuSecurityManager.is_item_public).
     app.config["FAB_ROLES"] = {**ROLE_SPEC, app.config.get("AUTH_ROLE_PUBLIC", "Public"): []}
-    _postgresql_without_jit(app.config)
     db.init_app(app)
     with app.app_context():
         _configure_sqlite(db.engine)
+        _configure_postgresql(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
 
