@@ -24,7 +24,7 @@ from app.services import audit_read
 from app.services.audit_read import AuditTimelineRow
 from app.views import audit_labels as words
 from app.views.base import BaseModelView, display_value
-from app.views.cycles import ChoiceSearchMixin, DisplayInterface
+from app.views.cycles import ChoiceSearchMixin, _display
 from app.views.cycles import format as fmt
 
 render_changes = words.render_changes  # kept importable under its old name
@@ -37,12 +37,6 @@ for _column in AuditTimelineRow.__table__.c:
 
 def _when(value):
     return fmt.when(value) if value else display_value(value)
-
-
-def _words(view, **virtual) -> None:
-    """Local times and computed columns, on the view's own datamodel (see DisplayInterface)."""
-    view.datamodel.__class__ = DisplayInterface
-    view.datamodel.virtual = virtual
 
 
 def _actor_names() -> dict[str, str]:
@@ -144,16 +138,15 @@ class AuditTimelineView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _words(
+        _display(
             self,
+            on_page=_load_page_records,
             kind=lambda row: fmt.label(words.KIND_LABELS, row.kind),
             who=lambda row: words.actor_label(row.actor, row.actor_name),
             action=lambda row: words.action_label(row.action),
             record=record_text,
             summary=summary_text,
         )
-        self.datamodel.on_page = _load_page_records
-
 
     @expose("/show/<pk>")
     @has_access
@@ -196,7 +189,7 @@ class AuditEntryView(BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _words(
+        _display(
             self,
             actor=lambda e: words.actor_label(e.actor, _actor_names().get(e.actor)),
             action=lambda e: words.action_label(e.action),

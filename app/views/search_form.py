@@ -3,24 +3,24 @@
 FAB's SearchWidget renders every search column's form field to HTML on each list request (its
 JavaScript clones them when a filter is added): ~10 % of a list page. A field whose HTML cannot
 change while the app runs (text, number, date, yes/no, a select of labels fixed in code) is
-kept per (list, column, language); a select box of database rows (QuerySelectField: sections,
-units, the choices a liaison's scope narrows) is rendered each time, as FAB does.
+kept per (list, column, language) on the app, as the menu is (app.views.navbar); a select box
+of database rows (QuerySelectField: sections, units, the choices a liaison's scope narrows) is
+rendered each time, as FAB does.
 """
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.widgets import SearchWidget
 from flask_babel import get_locale
-
-_RENDERED: dict[tuple[str, str, str], str] = {}
 
 
 class IkuSearchWidget(SearchWidget):
     def __call__(self, **kwargs):
         """FAB's SearchWidget.__call__, but with a field's HTML from the cache when static."""
         form, route = self.template_args["form"], self.template_args.get("route_base", "")
-        locale = str(get_locale())
+        locale, rendered = str(get_locale()), current_app.extensions.setdefault("iku_search", {})
         dict_filters = self.filters.get_search_filters()
         labels, fields, filters = {}, {}, {}
         for col in self.template_args["include_cols"]:
@@ -30,9 +30,9 @@ class IkuSearchWidget(SearchWidget):
                 fields[col] = field()
             else:
                 key = (route, col, locale)
-                if key not in _RENDERED:
-                    _RENDERED[key] = field()
-                fields[col] = _RENDERED[key]
+                if key not in rendered:
+                    rendered[key] = field()
+                fields[col] = rendered[key]
             filters[col] = [str(flt.name) for flt in dict_filters[col]]
         kwargs.update(label_columns=labels, form_fields=fields, search_filters=filters,
                       active_filters=self.filters.get_filters_values_tojson())

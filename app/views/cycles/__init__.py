@@ -54,6 +54,8 @@ class DisplayInterface(IkuSQLAInterface):
 
 
 def _display(view, on_page=None, **virtual) -> None:
+    """A view's computed columns (`virtual`, read by list, show page and export alike) and
+    what its list loads for a whole page before showing it (`on_page`, see IkuSQLAInterface)."""
     view.datamodel.__class__ = DisplayInterface
     view.datamodel.virtual = virtual
     view.datamodel.on_page = on_page

@@ -55,6 +55,7 @@ def cycle_code(cycle_id: int | None) -> str:
 
 
 def code_page_cycles(cycle_ids) -> None:
+    """The codes of a list page's cycles in one query, for cycle_code()."""
     wanted = set(cycle_ids) - set(g.setdefault("iku_cycle_codes", {}))
     if wanted:
         g.iku_cycle_codes.update(db.session.execute(
