@@ -41,13 +41,14 @@ from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import BigInteger, Integer, func, or_
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 
 from app.security import UnitScopeFilter, scope_filters, scope_path
 from app.services import db_errors
 from app.views.display import to_local
+from app.views.select_plan import CachedSelectMixin
 
 
 def _like_pattern(value: str) -> str:
@@ -78,14 +79,27 @@ def relation_text_filter(columns: tuple[str, ...]) -> type[BaseFilter]:
 
 
 class IkuFilterConverter(SQLAFilterConverter):
+    """FAB's Filters() converts every column of the model each time one is made, and every
+    query makes two or three (the inner filters of the page and of its count): a tenth of a
+    REST list. The filters of a column are fixed once the interface exists, and FAB already
+    shares its views' filter instances between requests: each column is converted once per
+    interface (a new list each time, which FAB may extend)."""
+
     def convert(self, col_name):
+        converted = self.datamodel.__dict__.setdefault("_iku_filters", {})
+        if col_name not in converted:
+            converted[col_name] = self._convert(col_name)
+        found = converted[col_name]
+        return None if found is None else list(found)
+
+    def _convert(self, col_name):
         columns = getattr(self.datamodel, "text_relations", {}).get(col_name)
         if columns:
             return [relation_text_filter(tuple(columns))(col_name, self.datamodel)]
         return super().convert(col_name)
 
 
-class IkuSQLAInterface(SQLAInterface):
+class IkuSQLAInterface(CachedSelectMixin, SQLAInterface):
     filter_converter_class = IkuFilterConverter
 
     def __init__(self, obj, session=None, text_relations: dict | None = None,
@@ -237,15 +251,6 @@ class IkuSQLAInterface(SQLAInterface):
         """FAB reads every value of a list, a show page (and our export) through here."""
         value = super()._get_attr_value(item, col)
         return to_local(value) if isinstance(value, dt.datetime) else value
-
-    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
-        query = super().apply_inner_select_joins(query, select_columns, aliases_mapping)
-        if not select_columns or self.exists_col_to_many(select_columns):
-            return query  # FAB re-selects only the pk of this query for its outer query
-        for column in select_columns:
-            if not is_column_dotted(column) and self.is_relation_many_to_one(column):
-                query = query.options(joinedload(getattr(self.obj, column)))
-        return query
 
 
 class IkuListWidget(ListWidget):
