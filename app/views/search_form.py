@@ -3,7 +3,8 @@
 FAB's SearchWidget renders every search column's form field to HTML on each list request (its
 JavaScript clones them when a filter is added): ~10 % of a list page. A field whose HTML cannot
 change while the app runs (text, number, date, yes/no, a select of labels fixed in code) is
-kept per (list, column, language) on the app, as the menu is (app.views.navbar); a select box
+kept per (list, column, language) on the app, as the menu is (app.views.navbar), with its
+label and the names of its filters (translated lazily, each costly to word); a select box
 of database rows (QuerySelectField: sections, units, the choices a liaison's scope narrows) is
 rendered each time, as FAB does.
 """
@@ -21,19 +22,18 @@ class IkuSearchWidget(SearchWidget):
         """FAB's SearchWidget.__call__, but with a field's HTML from the cache when static."""
         form, route = self.template_args["form"], self.template_args.get("route_base", "")
         locale, rendered = str(get_locale()), current_app.extensions.setdefault("iku_search", {})
-        dict_filters = self.filters.get_search_filters()
         labels, fields, filters = {}, {}, {}
         for col in self.template_args["include_cols"]:
-            field = form[col]
-            labels[col] = str(field.label.text)
-            if isinstance(field, QuerySelectField):
-                fields[col] = field()
-            else:
-                key = (route, col, locale)
-                if key not in rendered:
-                    rendered[key] = field()
-                fields[col] = rendered[key]
-            filters[col] = [str(flt.name) for flt in dict_filters[col]]
+            key = (route, col, locale)
+            static = rendered.get(key)
+            if static is None:
+                field = form[col]
+                static = rendered[key] = (
+                    str(field.label.text),
+                    None if isinstance(field, QuerySelectField) else field(),
+                    [str(flt.name) for flt in self.filters.get_search_filters()[col]])
+            labels[col], html, filters[col] = static
+            fields[col] = html if html is not None else form[col]()
         kwargs.update(label_columns=labels, form_fields=fields, search_filters=filters,
                       active_filters=self.filters.get_filters_values_tojson())
         return super(SearchWidget, self).__call__(**kwargs)

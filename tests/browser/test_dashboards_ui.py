@@ -9,6 +9,8 @@ import pytest
 
 from tests.browser.conftest import PASSWORD, _serve
 
+pytestmark = pytest.mark.browser
+
 SEED_DASHBOARDS = f"""
 import datetime as dt
 from app import create_app
