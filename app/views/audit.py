@@ -24,8 +24,9 @@ from app.services import audit_read
 from app.services.audit_read import AuditTimelineRow
 from app.views import audit_labels as words
 from app.views.base import BaseModelView, display_value
-from app.views.cycles import ChoiceSearchMixin, _display
+from app.views.computed import computed_columns
 from app.views.cycles import format as fmt
+from app.views.search_form import ChoiceSearchMixin
 
 render_changes = words.render_changes  # kept importable under its old name
 
@@ -138,7 +139,7 @@ class AuditTimelineView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(
+        computed_columns(
             self,
             on_page=_load_page_records,
             kind=lambda row: fmt.label(words.KIND_LABELS, row.kind),
@@ -189,7 +190,7 @@ class AuditEntryView(BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(
+        computed_columns(
             self,
             actor=lambda e: words.actor_label(e.actor, _actor_names().get(e.actor)),
             action=lambda e: words.action_label(e.action),

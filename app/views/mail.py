@@ -24,9 +24,10 @@ from app.models.org import IkuUser
 from app.security import METHOD_PERMISSIONS, current_scope_unit_id
 from app.services import mail as service
 from app.views.base import BaseModelView
-from app.views.cycles import ChoiceSearchMixin, _display, _labelled
+from app.views.computed import computed_columns, labelled
 from app.views.cycles import format as fmt
 from app.views.display import when_utc
+from app.views.search_form import ChoiceSearchMixin
 
 STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"),
                  "failed": _l("Failed")}
@@ -80,8 +81,8 @@ class MailOutboxView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, status=_labelled("status", STATUS_LABELS),
-                 kind=_labelled("kind", KIND_LABELS),
+        computed_columns(self, status=labelled("status", STATUS_LABELS),
+                 kind=labelled("kind", KIND_LABELS),
                  to_addrs=lambda m: HIDDEN if m.kind in CONFIDENTIAL_KINDS
                  else _addresses(m.to_addrs),
                  cc_addrs=lambda m: _addresses(m.cc_addrs) or "–",

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.widgets import SearchWidget
 from flask_babel import get_locale
+from wtforms import SelectField
 
 
 class IkuSearchWidget(SearchWidget):
@@ -37,3 +38,19 @@ class IkuSearchWidget(SearchWidget):
         kwargs.update(label_columns=labels, form_fields=fields, search_filters=filters,
                       active_filters=self.filters.get_filters_values_tojson())
         return super(SearchWidget, self).__call__(**kwargs)
+
+
+class ChoiceSearchMixin:
+    """A stored code is searched by picking its label, not by typing "in_progress": the
+    search form's field becomes a select of `search_choices[column]` (code -> label)."""
+
+    search_choices: dict = {}
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        for name, mapping in self.search_choices.items():
+            if name in self.search_columns:
+                choices = [(str(code), text) for code, text in mapping.items()]
+                setattr(self.search_form, name,
+                        SelectField(self.label_columns.get(name, name), choices=choices,
+                                    render_kw={"class": "form-control"}))

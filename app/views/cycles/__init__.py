@@ -20,13 +20,13 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
-from wtforms import SelectField
 
 from app.extensions import db
 from app.models.cycles import OPEN_STATUSES, Cycle, CycleStatus, WorkEvent, WorkItem
 from app.services.calendar import load_schedule
 from app.services.cycles.sla import item_sla
 from app.views.base import BaseModelView
+from app.views.computed import computed_columns, labelled
 from app.views.cycles import format as fmt
 from app.views.cycles.display import (
     code_page_cycles,
@@ -36,29 +36,7 @@ from app.views.cycles.display import (
     name_page_items,
     reason_text,
 )
-from app.views.datamodel import IkuSQLAInterface
-
-
-class DisplayInterface(IkuSQLAInterface):
-    """FAB reads list and export values through _get_attr_value (where IkuSQLAInterface
-    turns datetimes into WIB wall-clock times): `virtual` names columns computed from the row
-    (SLA, cycle code). Installed on a view's own datamodel object (see _display), so the
-    filters and forms FAB built around that object keep working."""
-
-    virtual: dict = {}
-
-    def _get_attr_value(self, item, col):
-        if col in self.virtual:
-            return self.virtual[col](item)
-        return super()._get_attr_value(item, col)
-
-
-def _display(view, on_page=None, **virtual) -> None:
-    """A view's computed columns (`virtual`, read by list, show page and export alike) and
-    what its list loads for a whole page before showing it (`on_page`, see IkuSQLAInterface)."""
-    view.datamodel.__class__ = DisplayInterface
-    view.datamodel.virtual = virtual
-    view.datamodel.on_page = on_page
+from app.views.search_form import ChoiceSearchMixin
 
 
 def _schedule():
@@ -70,11 +48,6 @@ def _schedule():
 
 def _sla_of(item: WorkItem) -> str:
     return fmt.sla_label(item_sla(item, dt.datetime.now(dt.UTC), _schedule()).status)
-
-
-def _labelled(column: str, mapping):
-    """A stored code as its label, for the list and the export alike."""
-    return lambda item: fmt.label(mapping, getattr(item, column))
 
 
 class OpenItemsFilter(BaseFilter):
@@ -89,22 +62,6 @@ class OpenItemsFilter(BaseFilter):
                             WorkItem.cycle.has(Cycle.status == CycleStatus.ACTIVE))
 
 
-
-
-class ChoiceSearchMixin:
-    """A stored code is searched by picking its label, not by typing "in_progress": the
-    search form's field becomes a select of `search_choices[column]` (code -> label)."""
-
-    search_choices: dict = {}
-
-    def _init_forms(self) -> None:
-        super()._init_forms()
-        for name, mapping in self.search_choices.items():
-            if name in self.search_columns:
-                choices = [(str(code), text) for code, text in mapping.items()]
-                setattr(self.search_form, name,
-                        SelectField(self.label_columns.get(name, name), choices=choices,
-                                    render_kw={"class": "form-control"}))
 
 
 class CycleView(ChoiceSearchMixin, BaseModelView):
@@ -131,7 +88,7 @@ class CycleView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, status=_labelled("status", fmt.CYCLE_STATUS_LABELS),
+        computed_columns(self, status=labelled("status", fmt.CYCLE_STATUS_LABELS),
                  reason=reason_text)
 
     @expose("/show/<pk>")
@@ -170,9 +127,9 @@ class WorkItemView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, on_page=name_page_items, sla=_sla_of,
-                 status=_labelled("status", fmt.ITEM_STATUS_LABELS),
-                 kind=_labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code,
+        computed_columns(self, on_page=name_page_items, sla=_sla_of,
+                 status=labelled("status", fmt.ITEM_STATUS_LABELS),
+                 kind=labelled("kind", fmt.KIND_LABELS), cycle=lambda item: item.cycle.code,
                  code=item_name)
 
     @expose("/show/<pk>")
@@ -211,8 +168,8 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, on_page=self._on_page, cycle_code=lambda e: cycle_code(e.cycle_id),
-                 action=_labelled("action", fmt.ACTION_LABELS),
+        computed_columns(self, on_page=self._on_page, cycle_code=lambda e: cycle_code(e.cycle_id),
+                 action=labelled("action", fmt.ACTION_LABELS),
                  item=lambda event: item_name(event.item), details=details_text)
 
     @staticmethod

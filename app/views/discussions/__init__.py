@@ -24,9 +24,10 @@ from app.models.discussions import (
 from app.services import discussions
 from app.services import iku as iku_service
 from app.views.base import BaseModelView
-from app.views.cycles import ChoiceSearchMixin, _display
+from app.views.computed import computed_columns
 from app.views.cycles import format as fmt
 from app.views.display import labels_formatter
+from app.views.search_form import ChoiceSearchMixin
 
 DECISION_LABELS = {DecisionKind.KEPT: _l("Kept"), DecisionKind.CHANGED: _l("To be changed"),
                    DecisionKind.DROPPED: _l("Dropped")}
@@ -49,7 +50,7 @@ class DiscussionGroupView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, cycle=lambda group: group.cycle.code)
+        computed_columns(self, cycle=lambda group: group.cycle.code)
 
     @expose("/show/<pk>")
     @has_access
@@ -81,7 +82,7 @@ class DiscussionSessionView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, cycle=lambda s: s.group.cycle.code,
+        computed_columns(self, cycle=lambda s: s.group.cycle.code,
                  status=lambda s: fmt.label(fmt.ITEM_STATUS_LABELS,
                                             s.work_item.status if s.work_item else None))
 
@@ -116,7 +117,7 @@ class DiscussionDecisionView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, unit=lambda d: d.indicator.org_unit.name if d.indicator.org_unit
+        computed_columns(self, unit=lambda d: d.indicator.org_unit.name if d.indicator.org_unit
                  else "–", decision=lambda d: fmt.label(DECISION_LABELS, d.decision))
 
 

@@ -16,10 +16,11 @@ from app.models.documents import Document, DocumentTemplate
 from app.security import PersonalFilter
 from app.services import documents
 from app.views.base import BaseModelView
-from app.views.cycles import ChoiceSearchMixin, _display, _labelled
+from app.views.computed import computed_columns, labelled
 from app.views.cycles import format as fmt
 from app.views.cycles.display import item_name, name_page_items
 from app.views.documents.forms import TemplateUploadForm
+from app.views.search_form import ChoiceSearchMixin
 
 STATUS_LABELS = {"draft": _l("Draft"), "final": _l("Final"), "signed": _l("Signed")}
 KIND_LABELS = {"memorandum": _l("Memorandum"), "surat": _l("Letter"),
@@ -61,9 +62,9 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, on_page=lambda docs: name_page_items([d.work_item for d in docs]),
-                 status=_labelled("status", STATUS_LABELS),
-                 kind=_labelled("kind", KIND_LABELS),
+        computed_columns(self, on_page=lambda docs: name_page_items([d.work_item for d in docs]),
+                 status=labelled("status", STATUS_LABELS),
+                 kind=labelled("kind", KIND_LABELS),
                  cycle=lambda doc: doc.cycle.code if doc.cycle else None,
                  work_item=lambda doc: item_name(doc.work_item) if doc.work_item else None)
 
@@ -88,7 +89,7 @@ class DocumentTemplateView(BaseModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        _display(self, code=lambda row: documents.document_types(db.session).get(row.code,
+        computed_columns(self, code=lambda row: documents.document_types(db.session).get(row.code,
                                                                                  row.code))
 
     @expose("/add", methods=["GET", "POST"])
