@@ -45,7 +45,7 @@ def summary():
     out["counters"] = [c for c in out["counters"] if c.name not in hidden]
     if sm.has_access("can_read", "SlaBoard"):
         out["progress"] = home.cycle_progress(db.session, now)
-        out["sla_counts"] = cycles.sla_board(db.session, now).counts
+        out["sla_counts"] = cycles.sla_board(db.session, now, shown=0).counts
     if getattr(user, "org_unit_id", None):
         out["next_deadline"] = home.next_deadline(db.session, user.org_unit_id, now)
     return out

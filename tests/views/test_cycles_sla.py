@@ -74,6 +74,29 @@ def test_board_groups_by_status_and_filters(two_cycles, en, db_session):
     assert 'data-item="s02"' in page and 'data-item="s02.a.1"' not in page
 
 
+def test_board_shows_the_most_urgent_rows_of_each_status_and_counts_all(
+        two_cycles, team, db_session, en, monkeypatch):
+    """A thousand active cycles hold ~10,000 open items: each status shows its first rows,
+    says how many it holds, links to all of them; the export still holds every item."""
+    from app.views.cycles import sla as board_view
+
+    third = start_cycle(db_session, team, code="IKU-KETIGA", period="2029")
+    finish(db_session, team, third.id, "s01")
+    client = en("karo")
+    full = client.get("/sla/").get_data(as_text=True)
+    monkeypatch.setattr(board_view, "SHOWN", 1)
+    page = client.get("/sla/?status=on_track").get_data(as_text=True)
+    group = page[page.index('id="board-on_track"'):]
+    total = full[full.index('id="board-on_track"'):].count('class="iku-board-row"')
+    assert total > 1 and group.count('class="iku-board-row"') == 1
+    assert f'<span class="badge">{total}</span>' in group
+    assert f"Showing the 1 most urgent of {total}." in group
+    assert 'href="/sla/?status=on_track&amp;all=1">Show all</a>' in group
+    every = client.get("/sla/?status=on_track&all=1").get_data(as_text=True)
+    assert every.count('class="iku-board-row"') == total and "iku-board-cut" not in every
+    assert len(_csv(client.get("/sla/export/csv?status=on_track"))) == total + 1
+
+
 def test_board_csv_export_holds_exactly_the_filtered_board(two_cycles, en):
     late, _fresh = two_cycles
     client = en("kabag")

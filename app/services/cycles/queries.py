@@ -8,7 +8,7 @@ on indexed columns: assignee+status, status+due_at, cycle+position, org_unit+sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -140,21 +140,26 @@ def my_tasks(session: Session, user, now: dt.datetime | None = None, *,
 
 @dataclass(frozen=True)
 class SlaBoard:
+    """`groups`: the rows shown under each status (at most `shown` each when the board was
+    asked for a first part); `counts`: every open item each status holds."""
+
     groups: dict[SlaStatus, list[TaskRow]]
+    counts: dict[SlaStatus, int]
 
     @property
-    def counts(self) -> dict[SlaStatus, int]:
-        return {status: len(rows) for status, rows in self.groups.items()}
+    def cut(self) -> bool:
+        return any(len(self.groups[status]) < count for status, count in self.counts.items())
 
 
 BOARD_ORDER = OPEN_ORDER
 
 
 def sla_board(session: Session, now: dt.datetime | None = None, filters: dict | None = None, *,
-              schedule: Schedule | None = None) -> SlaBoard:
+              schedule: Schedule | None = None, shown: int | None = None) -> SlaBoard:
     """Every open item of the active cycles, grouped by SLA status. Filters: cycle_id,
     section_id, assignee_user_id, org_unit_id, status (SLA statuses), steps (True: the steps
-    instead of the actionable items)."""
+    instead of the actionable items). `shown`: only the first (most urgent) rows of each
+    status, the counts still of all: a thousand active cycles hold ~10,000 open items."""
     now, schedule, filters = _now(now), schedule or load_schedule(session), filters or {}
     query = _open_items()
     if filters.get("steps"):
@@ -165,9 +170,17 @@ def sla_board(session: Session, now: dt.datetime | None = None, filters: dict | 
         if filters.get(key) is not None:
             query = query.where(getattr(WorkItem, key) == filters[key])
     wanted = {SlaStatus(s) for s in filters.get("status") or BOARD_ORDER}
-    items = session.scalars(query).unique().all()
-    return SlaBoard(group_by_sla(_rows(session, items, now, schedule),
-                                 [s for s in BOARD_ORDER if s in wanted]))
+    items = {item.id: item for item in session.scalars(query).unique()}
+    groups = group_by_sla([_row(item, now, schedule) for item in items.values()],
+                          [s for s in BOARD_ORDER if s in wanted])
+    counts = {status: len(rows) for status, rows in groups.items()}
+    if shown is not None:
+        groups = {status: rows[:shown] for status, rows in groups.items()}
+    # named after the cut: an item's name needs its step's family, loaded for shown rows only
+    family = load_family(session, [items[r.item_id] for rows in groups.values() for r in rows])
+    groups = {status: [replace(row, ref=family.ref(row.item_id)) for row in rows]
+              for status, rows in groups.items()}
+    return SlaBoard(groups, counts)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from app.services.cycles.queries import BOARD_ORDER
 from app.views.cycles import format as fmt
 
 INT_FILTERS = ("cycle_id", "section_id", "assignee_user_id", "org_unit_id")
+SHOWN = 25  # rows per SLA status on the page, as a list page; 1,000 active cycles hold ~10,000
 
 
 def board_filters(args) -> dict:
@@ -67,10 +68,16 @@ class SlaBoardView(BaseView):
     @expose("/")
     @has_access
     def index(self):
+        """Each status shows its SHOWN most urgent items (the counts are of all of them);
+        `all=1` shows every row, the export always holds every row."""
         filters = board_filters(request.args)
-        board = cycles.sla_board(db.session, dt.datetime.now(dt.UTC), filters)
+        every = request.args.get("all") == "1"
+        board = cycles.sla_board(db.session, dt.datetime.now(dt.UTC), filters,
+                                 shown=None if every else SHOWN)
         return self.render_template(
             "cycles/sla_board.html", board=board, filters=filters,
+            all_url=None if every else url_for(
+                "SlaBoardView.index", **{**request.args.to_dict(flat=False), "all": "1"}),
             done=dashboard.done_work(db.session, filters),
             choices=cycles_inbox.board_choices(db.session),
             statuses=[(s.value, fmt.sla_label(s)) for s in BOARD_ORDER],
