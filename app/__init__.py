@@ -108,7 +108,7 @@ def create_app(config_class=None) -> Flask:
     from app import models  # noqa: F401  (every model must be mapped before FAB starts)
     from app.services import access, audit, org
     from app.services.complaints import figures as complaint_figures
-    from app.views import register_views
+    from app.views import register_views, translations
     from app.web import init_web
 
     with app.app_context():
@@ -119,6 +119,7 @@ def create_app(config_class=None) -> Flask:
     access.install(db)
     org.install(db)
     init_web(app)
+    translations.install(app)
     complaint_figures.register()  # the evaluator's evidence, home counter, dashboard series
 
     from app import (
