@@ -9,6 +9,8 @@ loader, the JWT user lookup, the JWT manager's factory, the logout hook).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from flask import g
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -36,22 +38,19 @@ class SessionGenerationMixin:
     def _current_generation(self, user_id: int, generation: int):
         """The account with its roles and groups in one statement: every permission check of
         the request reads them, and FAB would lazy-load each (three statements per request)."""
-        user = self.session.scalars(self._account_statement(),
+        user = self.session.scalars(self._account_statement,
                                     {"account_id": user_id}).unique().one_or_none()
         if user is None or not user.is_active or user.locked_at is not None:
             return None
         return user if (user.session_generation or 0) == generation else None
 
+    @cached_property
     def _account_statement(self):
         """Built once: constructing the SELECT and its two loader options on every request
         cost about as much as running it (bench/README.md)."""
-        statement = self.__dict__.get("_iku_account_statement")
-        if statement is None:
-            model = self.user_model
-            statement = self._iku_account_statement = (
-                select(model).where(model.id == bindparam("account_id"))
+        model = self.user_model
+        return (select(model).where(model.id == bindparam("account_id"))
                 .options(joinedload(model.roles), joinedload(model.groups)))
-        return statement
 
     def create_jwt_manager(self, app):
         jwt_manager = super().create_jwt_manager(app)

@@ -25,11 +25,12 @@ from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import DateField, SelectField
+from wtforms import DateField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import html_params
 
 from app.services.working_time import DEFAULT_TZ
+from app.views.search_form import label_select
 
 ZONE = ZoneInfo(DEFAULT_TZ)
 NOTHING = "–"
@@ -205,7 +206,5 @@ class DisplayMixin:
         for name, formatter in (self.formatters_columns or {}).items():
             labels = getattr(formatter, "labels", None)
             if labels and name in (self.search_columns or []):
-                choices = [(str(code), text) for code, text in labels.items()]
                 setattr(self.search_form, name,
-                        SelectField(self.label_columns.get(name, name), choices=choices,
-                                    render_kw={"class": "form-control"}))
+                        label_select(self.label_columns.get(name, name), labels))

@@ -40,6 +40,12 @@ class IkuSearchWidget(SearchWidget):
         return super(SearchWidget, self).__call__(**kwargs)
 
 
+def label_select(label, labels: dict) -> SelectField:
+    """A search field picking a stored code by its label (code -> label)."""
+    return SelectField(label, choices=[(str(code), text) for code, text in labels.items()],
+                       render_kw={"class": "form-control"})
+
+
 class ChoiceSearchMixin:
     """A stored code is searched by picking its label, not by typing "in_progress": the
     search form's field becomes a select of `search_choices[column]` (code -> label)."""
@@ -50,7 +56,5 @@ class ChoiceSearchMixin:
         super()._init_forms()
         for name, mapping in self.search_choices.items():
             if name in self.search_columns:
-                choices = [(str(code), text) for code, text in mapping.items()]
                 setattr(self.search_form, name,
-                        SelectField(self.label_columns.get(name, name), choices=choices,
-                                    render_kw={"class": "form-control"}))
+                        label_select(self.label_columns.get(name, name), mapping))

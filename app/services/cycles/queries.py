@@ -146,10 +146,6 @@ class SlaBoard:
     groups: dict[SlaStatus, list[TaskRow]]
     counts: dict[SlaStatus, int]
 
-    @property
-    def cut(self) -> bool:
-        return any(len(self.groups[status]) < count for status, count in self.counts.items())
-
 
 BOARD_ORDER = OPEN_ORDER
 
