@@ -1,38 +1,45 @@
-"""The templates' `_()`, finding the request's translations once instead of on every call.
+"""Translations found once per request instead of on every gettext.
 
-Flask-Babel's template gettext looks the translations up on each call: three reads of its
-per-request namespace on `g` through werkzeug proxies, and as many again in get_locale(),
-~20 us a call on the bench machine; a list page calls `_()` ~60 times, Tugas saya ~500
-(bench/README.md). The translations are kept on that same namespace next to the locale they
-belong to: force_locale() and refresh() replace the locale, and so the translations.
+Flask-Babel's Domain.get_translations looks the translations up on each call: three reads of
+its per-request namespace on `g` through werkzeug proxies, as many again in get_locale(), and
+str(locale) to key its cache: ~20 us a call on the bench machine. A list page words ~60 lazy
+labels (a status on every row), a REST list translates every column label, Tugas saya calls
+`_()` ~500 times (bench/README.md). RequestDomain keeps the translations on that same
+namespace next to the locale they belong to: force_locale() and refresh() replace the locale,
+and so the translations. It becomes the app's default domain (Flask-Babel's own extension
+point: every gettext, lazy_gettext and template `_()` goes through it).
 """
 
 from __future__ import annotations
 
 from flask import Flask, g
-from flask_babel import get_translations
+from flask_babel import Domain
 
 
-def _translations():
-    try:
-        babel = g.get("_flask_babel")
-    except RuntimeError:  # no app context
-        return get_translations()
-    locale = getattr(babel, "babel_locale", None)
-    if locale is None:  # the request's first: Flask-Babel chooses the locale
-        return get_translations()
-    kept = getattr(babel, "iku_translations", None)
-    if kept is None or kept[0] is not locale:
-        kept = babel.iku_translations = (locale, get_translations())
-    return kept[1]
+class RequestDomain(Domain):
+    def get_translations(self):
+        try:
+            babel = g.get("_flask_babel")
+        except RuntimeError:  # no app context: Flask-Babel's NullTranslations
+            return super().get_translations()
+        locale = getattr(babel, "babel_locale", None)
+        if locale is None:  # the request's first: Flask-Babel chooses the locale
+            return super().get_translations()
+        kept = getattr(babel, "iku_translations", None)
+        if kept is None or kept[0] is not locale or kept[1] is not self:
+            kept = babel.iku_translations = (locale, self, super().get_translations())
+        return kept[2]
 
 
 def install(app: Flask) -> None:
-    """Replaces the callables Flask-Babel installed in the Jinja environment (same texts)."""
+    """The app's default domain becomes a RequestDomain of the same name and directories, and
+    the templates' gettext callables use it directly (same texts)."""
+    config = app.extensions["babel"]
+    domain = config.instance.domain_instance = RequestDomain(domain=config.default_domain)
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )

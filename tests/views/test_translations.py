@@ -1,5 +1,6 @@
-"""The templates' `_()` finds the request's translations once (app/views/translations.py)
-and still follows the page's language, a language switch and force_locale()."""
+"""Every gettext (templates' `_()`, Python's gettext, lazy labels) finds the request's
+translations once (app/views/translations.py) and still follows the page's language, a
+language switch and force_locale()."""
 
 from __future__ import annotations
 
@@ -34,6 +35,22 @@ def test_a_page_looks_its_translations_up_once(app, monkeypatch):
         rendered = render_template_string("{% for i in range(50) %}{{ _('Item') }}{% endfor %}")
     assert rendered == "Butir kerja" * 50  # Indonesian unless the reader chose English
     assert len(calls) <= 2  # the first (which sets the locale up) and the kept one
+
+
+def test_lazy_labels_and_python_gettext_follow_force_locale(app, monkeypatch):
+    calls = []
+    original = flask_babel.Domain.get_translations
+    monkeypatch.setattr(flask_babel.Domain, "get_translations",
+                        lambda self: calls.append(1) or original(self))
+    label = flask_babel.lazy_gettext("Item")
+    with app.test_request_context("/"):
+        words = [str(label) for _ in range(20)]
+        with force_locale("en"):
+            english = (str(label), flask_babel.gettext("Item"))
+        after = (str(label), flask_babel.gettext("Item"))
+    assert words == ["Butir kerja"] * 20 and english == ("Item", "Item")
+    assert after == ("Butir kerja", "Butir kerja")
+    assert len(calls) <= 4  # once per locale switch, not once per label
 
 
 def test_pages_in_both_languages(client, login, en):
