@@ -15,13 +15,14 @@ import jsonschema
 import prison
 from flask import request
 from flask_appbuilder import ModelRestApi
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.schema import FastDumpConverter
 from app.security import METHOD_PERMISSIONS, register_scope_path, scope_filters
 from app.services import db_errors, validation
 from app.views.base import enforce_unit_scope
-from app.views.datamodel import IkuSQLAInterface
+from app.views.datamodel import CappedCount, IkuSQLAInterface
 
 
 class _CachedSchemaValidation:
@@ -90,7 +91,8 @@ def path_operation(summary: str, body: dict[str, dict] | None = None,
 
 
 class BaseModelApi(ModelRestApi):
-    """count_limit: a list's `count` stops at count_limit + 1 (and the answer then carries
+    """count_limit: a list's `count` stops a little past the page asked for (count_cap: the
+    first multiple of count_limit past its last row, plus one; the answer then carries
     `"count_capped": true`): counting a million work events exactly was most of a request,
     and a client pages with filters, not to page 40,000."""
 
@@ -98,7 +100,8 @@ class BaseModelApi(ModelRestApi):
     extra_base_filters: list = []
     method_permission_name = METHOD_PERMISSIONS
     allow_browser_login = True
-    count_limit: int | None = 10_000
+    count_limit: int | None = 1_000
+    model2schemaconverter = FastDumpConverter
 
     def __init__(self, **kwargs):
         self.datamodel = IkuSQLAInterface.wrap(self.datamodel, count_limit=self.count_limit)
@@ -123,8 +126,8 @@ class BaseModelApi(ModelRestApi):
                                                if name not in kept]
 
     def pre_get_list(self, data: dict) -> None:
-        if self.count_limit and data.get("count", 0) > self.count_limit:
-            data["count_capped"] = True
+        if isinstance(data.get("count"), CappedCount):
+            data["count"], data["count_capped"] = int(data["count"]), True
 
     def post_headless(self):
         refusal = self._refuse_bad_relation_ids(self.add_columns)
@@ -182,6 +185,25 @@ class BaseModelApi(ModelRestApi):
             spec = declared.get(method.lower())
             if spec and not operations.get(method.lower()):
                 operations[method.lower()] = {**spec, "security": [{"jwt": []}]}
+
+    def _label_columns_json(self, cols=None):
+        """FAB words every label of a list or show answer again on each request (a gettext per
+        column and a scan of all labels per column): kept per language for the view's own
+        column lists; a client's own choice of columns is worded as FAB words it."""
+        return self._worded(super()._label_columns_json, cols)
+
+    def _description_columns_json(self, cols=None):
+        return self._worded(super()._description_columns_json, cols)
+
+    def _worded(self, word, cols):
+        if not any(cols is own for own in (self.list_columns, self.show_columns,
+                                            self.description_columns)):
+            return word(cols)
+        kept = self.__dict__.setdefault("_iku_worded", {})
+        key = (word.__name__, tuple(cols), str(get_locale()))
+        if key not in kept:
+            kept[key] = word(cols)
+        return dict(kept[key])
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         """FAB passes a missing description through gettext(""), which answers with the
