@@ -15,7 +15,7 @@ from wtforms import StringField
 from app.extensions import db
 from app.models.org import Competence, CompetenceRecord, Pelaksana, Position, Section
 from app.views.base import BaseModelView
-from app.views.datamodel import IkuSQLAInterface
+from app.views.datamodel import CappedCount, IkuSQLAInterface, count_cap
 from tests.views.test_cycles_support import team_fixture  # noqa: F401
 
 
@@ -120,10 +120,21 @@ def test_api_still_refuses_a_bad_query_argument(client, api_token):
 def test_capped_count_says_more_than_the_limit(app, db_session):
     _add_pelaksana(db_session, 5)
     total = db_session.query(Pelaksana).count()
-    capped = IkuSQLAInterface(Pelaksana, count_limit=total - 2)
-    assert capped.query(page=0, page_size=2)[0] == total - 1  # the limit + 1: "more than"
+    capped = IkuSQLAInterface(Pelaksana, count_limit=2)
+    count = capped.query(page=0, page_size=1)[0]
+    assert (count, count.at_least) == (3, 2)  # "more than 2", and the pager offers page 2
+    count = capped.query_count(db_session.query(Pelaksana), cap=count_cap(2, 1, 2))  # rows 3-4
+    assert count == min(total, 7) and isinstance(count, CappedCount) == (total > 6)
     assert capped.query_count(db_session.query(Pelaksana)) == total  # exports: exact
-    assert IkuSQLAInterface(Pelaksana, count_limit=total).query(page=0, page_size=2)[0] == total
+    exact = IkuSQLAInterface(Pelaksana, count_limit=total).query(page=0, page_size=2)[0]
+    assert exact == total and not isinstance(exact, CappedCount)
+
+
+@pytest.mark.parametrize(("limit", "page", "page_size", "cap"), [
+    (1000, 0, 25, 1000), (1000, 39, 25, 2000), (1000, 199, 25, 6000), (1000, 0, 100, 1000),
+    (2, 0, 1, 2), (2, 1, 2, 6), (None, 5, 25, None)])
+def test_count_stops_at_a_multiple_of_the_limit_past_the_page(limit, page, page_size, cap):
+    assert count_cap(limit, page, page_size) == cap
 
 
 def test_list_page_shows_a_capped_count(app, client, login, db_session, monkeypatch):
@@ -131,10 +142,11 @@ def test_list_page_shows_a_capped_count(app, client, login, db_session, monkeypa
     login(client, "admin")
     view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "PelaksanaView")
     for limit, shown in ((2, True), (None, False)):
-        monkeypatch.setattr(view, "count_limit", limit)  # what the widget is told
-        monkeypatch.setattr(view.datamodel, "count_limit", limit)  # what the count does
-        page = client.get("/pelaksanaview/list/").get_data(as_text=True)
+        monkeypatch.setattr(view.datamodel, "count_limit", limit)
+        page = client.get("/pelaksanaview/list/?psize_PelaksanaView=1").get_data(as_text=True)
         assert ("&gt; 2" in page, "Pelaksana 000" in page) == (shown, True)
+        # the pager offers the page after this one, counted or not
+        assert ("page_PelaksanaView=1" in page) is True
 
 
 def test_every_list_and_rest_list_is_capped_by_default(app):
@@ -144,7 +156,7 @@ def test_every_list_and_rest_list_is_capped_by_default(app):
 
     views = [v for v in app.appbuilder.baseviews if isinstance(v, BaseModelView | BaseModelApi)]
     assert len(views) > 40
-    assert all(v.datamodel.count_limit == 10_000 for v in views)
+    assert all(v.datamodel.count_limit == 1_000 for v in views)
 
 
 def test_rest_list_says_when_its_count_is_capped(app, client, api_token, db_session,
@@ -153,8 +165,7 @@ def test_rest_list_says_when_its_count_is_capped(app, client, api_token, db_sess
     api = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "PelaksanaApi")
     headers = api_token("admin")
     total = db_session.query(Pelaksana).count()
-    for limit, count, capped in ((2, 3, True), (None, total, False)):
-        monkeypatch.setattr(api, "count_limit", limit)
+    for limit, count, capped in ((1, 4, True), (None, total, False)):
         monkeypatch.setattr(api.datamodel, "count_limit", limit)
         body = client.get("/api/v1/pelaksana/?q=(page_size:2)", headers=headers).get_json()
         assert (body["count"], body.get("count_capped", False), len(body["ids"])) == (
