@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import functools
 
 from flask import abort, request
@@ -37,10 +38,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.utils.base import is_column_dotted
-from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext
-from flask_babel.speaklater import LazyString
-from markupsafe import escape
 from sqlalchemy import BigInteger, Integer, func, or_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -50,6 +48,7 @@ from wtforms import StringField
 from app.security import UnitScopeFilter, scope_filters, scope_path
 from app.services import db_errors
 from app.views.display import to_local
+from app.views.list_widget import IkuListWidget
 from app.views.select_plan import CachedSelectMixin
 
 
@@ -271,39 +270,20 @@ class IkuSQLAInterface(CachedSelectMixin, SQLAInterface):
         self._write(functools.partial(super().delete, commit=commit), item)
 
     def _get_attr_value(self, item, col):
-        """FAB reads every value of a list, a show page (and our export) through here."""
-        value = super()._get_attr_value(item, col)
+        """FAB reads every value of a list, a show page (and our export) through here, and
+        reads each attribute three times to do it (hasattr, callable?, the value): once here,
+        with FAB's own answers (a method is called, an enum gives its value, a dotted path
+        or a failing attribute goes FAB's way)."""
+        try:
+            value = getattr(item, col)
+        except AttributeError:
+            value = super()._get_attr_value(item, col)
+        else:
+            if callable(value):
+                value = value()
+            elif isinstance(value, enum.Enum):
+                value = value.value
         return to_local(value) if isinstance(value, dt.datetime) else value
-
-
-class IkuListWidget(ListWidget):
-    """FAB's list widget, cheaper per row; says "> N" when the count was capped (CappedCount).
-
-    Each cell is formatted and escaped here, in one Python loop over the page, rather than by
-    the template (FAB calls each column's formatter from Jinja, whose call machinery cost as
-    much as the formatting itself); the HTML is the same (tests/views/test_datamodel.py)."""
-
-    template = "widgets/list.html"
-
-    def __call__(self, **kwargs):
-        args = self.template_args
-        columns, formatters = args["include_columns"], args.get("formatters_columns") or {}
-        worded: dict[int, tuple] = {}  # a label (lazy text) worded once per page, not per row
-        cells = []
-        for row in args["value_columns"]:
-            shown = []
-            for col in columns:
-                value = formatters[col](row[col]) if col in formatters else row[col]
-                if type(value) is LazyString:
-                    found = worded.get(id(value))
-                    if found is None:  # the lazy text itself is kept: its id stays its own
-                        found = worded[id(value)] = (value, escape(str(value)))
-                    shown.append(found[1])
-                else:
-                    shown.append(escape(value))
-            cells.append(shown)
-        args["cells"] = cells
-        return super().__call__(**kwargs)
 
 
 class ScaledViewMixin:

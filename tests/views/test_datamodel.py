@@ -191,6 +191,29 @@ def test_list_widget_renders_the_rows_as_fab_does(app, client, login, db_session
     assert "btn-delete-/" in ours and ours == fabs
 
 
+def test_list_rows_with_actions_and_locked_rows(app, client, login, db_session, monkeypatch):
+    """The IKU list has actions (a checkbox per row) and rows nobody may change (enacted):
+    FAB's HTML when nothing is locked; a locked row keeps only its show link."""
+    from app.models.iku import Indicator
+    from app.services.iku_demo import load_demo_iku
+
+    load_demo_iku()
+    login(client, "admin")
+    view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "IndicatorView")
+    monkeypatch.setattr(view, "locked_rows", lambda pks: set())
+    ours = _table(client.get("/indicatorview/list/").get_data(as_text=True))
+    monkeypatch.setattr(view, "list_widget", ListWidget)
+    fabs = _table(client.get("/indicatorview/list/").get_data(as_text=True))
+    assert 'class="action_check"' in ours and "btn-delete-/" in ours and ours == fabs
+    monkeypatch.undo()
+    first = db_session.query(Indicator).order_by(Indicator.id).first()
+    monkeypatch.setattr(view, "locked_rows", lambda pks: {first.id} & set(pks))
+    page = client.get("/indicatorview/list/?psize_IndicatorView=100").get_data(as_text=True)
+    links = set(re.findall(r'/indicatorview/(show|edit|delete)/(\d+)["?]', page))
+    assert ("show", str(first.id)) in links and ("edit", str(first.id)) not in links
+    assert ("delete", str(first.id)) not in links and ("edit", str(first.id + 1)) in links
+
+
 def test_postgresql_pages_run_without_jit(app, db_session):
     """A list over a million rows is estimated costly enough for JIT, whose compilation was
     most of the audit trail's time (app/__init__.py)."""
