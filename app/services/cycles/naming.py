@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.models.cycles import WorkItem, WorkItemKind
 
@@ -80,14 +80,19 @@ def _own(row) -> tuple[Label | None, str | None]:
 
 
 class Family:
-    """Items of one or more cycles by id; each step's sequence from its position."""
+    """Items of one or more cycles by id; each step's sequence from its position among the
+    rows, or as given (`sequence`: step id -> its number, when the rows hold only some steps
+    of their cycles)."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, sequence: dict[int, int] | None = None):
         self.by_id = {row.id: row for row in rows}
         self.id_of = {row.code: row.id for row in self.by_id.values()}
+        if sequence is not None:
+            self.sequence = sequence
+            return
         steps = sorted((r for r in self.by_id.values() if r.parent_id is None),
                        key=lambda r: (r.cycle_id, r.position))
-        self.sequence: dict[int, int] = {}
+        self.sequence = {}
         counts: dict[int, int] = {}
         for step in steps:
             counts[step.cycle_id] = counts.get(step.cycle_id, 0) + 1
@@ -123,19 +128,25 @@ FAMILY_COLUMNS = (WorkItem.id, WorkItem.parent_id, WorkItem.cycle_id, WorkItem.p
 
 
 def load_family(session: Session, items) -> Family:
-    """One query: the steps of the items' cycles (for their sequence) and every item of the
-    items' steps (for their path), small columns only."""
-    items = list(items)
-    if not items:
+    """One query: each item and its ancestors up to its step (a recursive CTE), small columns
+    only, and each of those steps' number in its cycle (its steps counted up to its
+    position). Loading every item of the items' steps and every step of their cycles cost
+    ~1,100 rows and 13 ms of SQL for Tugas saya's 44 tasks."""
+    ids = {item.id for item in items}
+    if not ids:
         return Family([])
-    cycles = {i.cycle_id for i in items}
-    steps = {(i.cycle_id, i.step_code) for i in items}
-    rows = session.execute(select(*FAMILY_COLUMNS).where(
-        WorkItem.cycle_id.in_(cycles),
-        or_(WorkItem.parent_id.is_(None),
-            tuple_(WorkItem.cycle_id, WorkItem.step_code).in_(list(steps))),
-    )).all()
-    return Family(rows)
+    chain = select(*FAMILY_COLUMNS).where(WorkItem.id.in_(ids)).cte("chain", recursive=True)
+    parent = aliased(WorkItem)
+    chain = chain.union(select(*(getattr(parent, c.key) for c in FAMILY_COLUMNS))
+                        .join(chain, parent.id == chain.c.parent_id))
+    step = aliased(WorkItem)
+    number = (select(func.count()).where(step.cycle_id == chain.c.cycle_id,
+                                         step.parent_id.is_(None),
+                                         step.position <= chain.c.position)
+              .scalar_subquery())
+    rows = session.execute(select(chain, case((chain.c.parent_id.is_(None), number))
+                                  .label("sequence"))).all()
+    return Family(rows, {row.id: row.sequence for row in rows if row.parent_id is None})
 
 
 def load_cycle_family(session: Session, cycle_id: int) -> Family:
