@@ -37,11 +37,10 @@ def bare():
 def apply_proposals() -> None:
     """BENCH_PROPOSED=1: changes bench/README.md proposes to files the bench does not own,
     applied here so their effect can be measured before anyone makes them."""
-    from app.views import audit, org, users
+    from app.views import org, users
     from app.views.datamodel import ScaledViewMixin
 
     org.CompetenceRecordView.search_relation_text = {"pelaksana": ("name", "nip")}
-    audit.AuditEntryView.count_limit = 10_000
     users.IkuUserDBModelView = type("IkuUserDBModelView", (ScaledViewMixin, users.IkuUserDBModelView),
                                     {"search_relation_text": {"pelaksana": ("name", "nip")}})
 
