@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -172,6 +173,10 @@ class WorkItem(Model):
         Index("ix_work_item_unit_status", "org_unit_id", "status"),
         # the API's list order (FAB adds the pk): without it, a sort of every item
         Index("ix_work_item_position", "position", "id"),
+        # a step's number is its rank among its cycle's steps (naming.load_family counts
+        # them for each item it names): the steps alone, not every item of the cycle
+        Index("ix_work_item_step", "cycle_id", "position",
+              postgresql_where=text("parent_id IS NULL"), sqlite_where=text("parent_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 14:24:32.978483
+Create Date: 2026-12-01 20:37:50.161456
 
 """
 from alembic import op
@@ -625,6 +625,7 @@ def upgrade():
         batch_op.create_index('ix_work_item_position', ['position', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_item_section_id'), ['section_id'], unique=False)
         batch_op.create_index('ix_work_item_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_work_item_step', ['cycle_id', 'position'], unique=False, postgresql_where=sa.text('parent_id IS NULL'), sqlite_where=sa.text('parent_id IS NULL'))
         batch_op.create_index('ix_work_item_unit_status', ['org_unit_id', 'status'], unique=False)
 
     op.create_table('change_proposal_indicator',
@@ -1166,6 +1167,7 @@ def downgrade():
     op.drop_table('change_proposal_indicator')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_unit_status')
+        batch_op.drop_index('ix_work_item_step', postgresql_where=sa.text('parent_id IS NULL'), sqlite_where=sa.text('parent_id IS NULL'))
         batch_op.drop_index('ix_work_item_status_due')
         batch_op.drop_index(batch_op.f('ix_work_item_section_id'))
         batch_op.drop_index('ix_work_item_position')
