@@ -34,12 +34,10 @@ import functools
 from flask import abort, request
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import DatabaseException
-from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.utils.base import is_column_dotted
-from flask_babel import gettext, lazy_gettext
-from sqlalchemy import BigInteger, Integer, func, or_
+from flask_babel import gettext
+from sqlalchemy import BigInteger, Integer, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
@@ -48,35 +46,9 @@ from wtforms import StringField
 from app.security import UnitScopeFilter, scope_filters, scope_path
 from app.services import db_errors
 from app.views.display import to_local
+from app.views.filters import IkuFilterConverter
 from app.views.list_widget import IkuListWidget
 from app.views.select_plan import CachedSelectMixin
-
-
-def _like_pattern(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-@functools.cache
-def relation_text_filter(columns: tuple[str, ...]) -> type[BaseFilter]:
-    """A "Contains" filter on a many-to-one relation, matched against `columns` of the target
-    (EXISTS, so it composes with the unit scope and other filters). No arg_name: FAB would
-    register it globally for the REST API under a name several such classes would share."""
-
-    class FilterRelationTextContains(BaseFilter):
-        name = lazy_gettext("Contains")
-        arg_name = None
-
-        def apply(self, query, value):
-            if not value:
-                return query
-            relation = getattr(self.model, self.column_name)
-            target = relation.property.mapper.class_
-            pattern = _like_pattern(str(value))
-            matches = [getattr(target, col).ilike(pattern, escape="\\") for col in columns]
-            return query.filter(relation.has(or_(*matches)))
-
-    return FilterRelationTextContains
 
 
 class CappedCount(int):
@@ -97,27 +69,6 @@ def count_cap(count_limit: int | None, page: int | None, page_size: int | None) 
         return None
     last_row = ((page or 0) + 1) * (page_size or 0)
     return count_limit * (last_row // count_limit + 1)
-
-
-class IkuFilterConverter(SQLAFilterConverter):
-    """FAB's Filters() converts every column of the model each time one is made, and every
-    query makes two or three (the inner filters of the page and of its count): a tenth of a
-    REST list. The filters of a column are fixed once the interface exists, and FAB already
-    shares its views' filter instances between requests: each column is converted once per
-    interface (a new list each time, which FAB may extend)."""
-
-    def convert(self, col_name):
-        converted = self.datamodel.__dict__.setdefault("_iku_filters", {})
-        if col_name not in converted:
-            converted[col_name] = self._convert(col_name)
-        found = converted[col_name]
-        return None if found is None else list(found)
-
-    def _convert(self, col_name):
-        columns = getattr(self.datamodel, "text_relations", {}).get(col_name)
-        if columns:
-            return [relation_text_filter(tuple(columns))(col_name, self.datamodel)]
-        return super().convert(col_name)
 
 
 class IkuSQLAInterface(CachedSelectMixin, SQLAInterface):

@@ -10,7 +10,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.models.org import Pelaksana, Section
 from app.views import select_plan
-from app.views.datamodel import IkuFilterConverter, IkuSQLAInterface
+from app.views.datamodel import IkuSQLAInterface
+from app.views.filters import IkuFilterConverter
 from tests.views.test_datamodel import _add_pelaksana, statements  # noqa: F401
 
 COLUMNS = ["id", "name", "nip", "position.name", "section.name", "email", "active"]
