@@ -8,7 +8,11 @@ from flask_appbuilder.api.convert import Model2SchemaConverter
 
 from app.services.iku_demo import load_demo_iku, load_demo_proposal
 from tests.views.test_complaints import filed_fixture  # noqa: F401
-from tests.views.test_cycles_support import at_step6_fixture, team_fixture  # noqa: F401
+from tests.views.test_cycles_support import (  # noqa: F401
+    at_step6_fixture,
+    en_fixture,
+    team_fixture,
+)
 
 
 @pytest.fixture
@@ -50,3 +54,13 @@ def test_fast_dump_answers_exactly_as_marshmallow(app, db_session, demo_rows):
     # the comparison covered rows of the big lists, not only empty tables
     assert {"WorkEventApi", "WorkItemApi", "CycleApi", "ComplaintApi", "IndicatorApi",
             "PelaksanaApi"} <= compared, compared
+
+
+def test_rest_labels_follow_the_readers_language(client, login, en):
+    """Labels are kept per language (BaseModelApi._worded), never served in the other one."""
+    login(client, "karo")
+    first = client.get("/api/v1/pelaksana/").get_json()["label_columns"]
+    again = client.get("/api/v1/pelaksana/").get_json()["label_columns"]
+    english = en("karo").get("/api/v1/pelaksana/").get_json()["label_columns"]
+    assert first == again and first.keys() == english.keys()
+    assert first["name"] == "Nama" and english["name"] == "Name"
