@@ -261,6 +261,29 @@ def test_minutes_add_up(t: datetime, a: int, b: int, schedule: Schedule) -> None
     assert step == add_duration(t, Duration(a + b, "menit"), schedule)
 
 
+def _minutes_day_by_day(a: datetime, b: datetime, schedule: Schedule) -> float:
+    """The plain definition: every day's spans clipped to [a, b] (a forward interval)."""
+    lo, hi = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    total, day = timedelta(), lo.date()
+    while day <= hi.date():
+        if day not in schedule.holidays:
+            for s, e in schedule.intervals[day.weekday()]:
+                start, end = datetime.combine(day, s), datetime.combine(day, e)
+                total += max(timedelta(), min(end, hi) - max(start, lo))
+        day += timedelta(days=1)
+    return total / timedelta(minutes=1)
+
+
+@settings(deadline=None)
+@given(moments, moments, schedules())
+def test_minutes_between_is_the_sum_of_each_days_spans(a: datetime, b: datetime,
+                                                       schedule: Schedule) -> None:
+    """Whole weeks at once (working_minutes_between) equal walking the days one by one."""
+    lo, hi = sorted((a, b))
+    assert working_minutes_between(lo, hi, schedule) == _minutes_day_by_day(lo, hi, schedule)
+    assert working_minutes_between(hi, lo, schedule) == -_minutes_day_by_day(lo, hi, schedule)
+
+
 @settings(deadline=None)
 @given(moments, st.integers(0, 5000), schedules())
 def test_minutes_between_inverts_add(t: datetime, n: int, schedule: Schedule) -> None:
