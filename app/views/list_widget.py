@@ -17,25 +17,20 @@ from flask_babel.speaklater import LazyString
 from jinja2.utils import url_quote
 from markupsafe import Markup, escape
 
+from app.views.translations import worded
+
 PK = "__iku_pk__"  # stands for a row's key in the page's link templates
 
 
 def _cells(rows, columns, formatters) -> list[list[Markup]]:
     """Each value as its column's formatter words it, escaped; a label (lazy text) worded
-    once per page, not once per row."""
-    worded: dict[int, tuple] = {}
+    once per request, not once per row."""
     cells = []
     for row in rows:
         shown = []
         for col in columns:
             value = formatters[col](row[col]) if col in formatters else row[col]
-            if type(value) is LazyString:
-                found = worded.get(id(value))
-                if found is None:  # the lazy text itself is kept: its id stays its own
-                    found = worded[id(value)] = (value, escape(str(value)))
-                shown.append(found[1])
-            else:
-                shown.append(escape(value))
+            shown.append(escape(worded(value) if type(value) is LazyString else value))
         cells.append(shown)
     return cells
 

@@ -16,6 +16,29 @@ from flask import Flask, g
 from flask_babel import Domain
 
 
+def worded(text) -> str:
+    """A lazy label (lazy_gettext) worded once per request and language: pages word the same
+    few labels on every row (a status per list row, a thousand events on a cycle's page), and
+    each str() of a lazy text runs a gettext. The words are kept on Flask-Babel's per-request
+    namespace beside the locale, like the translations below (force_locale switches them)."""
+    try:
+        babel = g.get("_flask_babel")
+    except RuntimeError:  # no app context (a script): nothing to keep them in
+        return str(text)
+    locale = getattr(babel, "babel_locale", None)
+    if locale is None:  # the request's first: Flask-Babel chooses the locale
+        return str(text)
+    kept = getattr(babel, "iku_words", None)
+    if kept is None or kept[0] is not locale:
+        kept = babel.iku_words = (locale, {})
+    found = kept[1].get(id(text))
+    # the lazy text itself is kept and compared: a temporary one freed and another allocated
+    # at the same address would otherwise be worded as the first
+    if found is None or found[0] is not text:
+        found = kept[1][id(text)] = (text, str(text))
+    return found[1]
+
+
 class RequestDomain(Domain):
     def get_translations(self):
         try:

@@ -60,3 +60,20 @@ def test_pages_in_both_languages(client, login, en):
     page = en("karo").get("/sla/").get_data(as_text=True)
     assert '<label for="f-org_unit_id">Organisation unit</label>' in page
     assert "Satuan Organisasi" not in page
+
+
+def test_a_lazy_label_is_worded_once_per_request_and_language(app, monkeypatch):
+    from app.views.translations import worded
+
+    label = flask_babel.lazy_gettext("Item")
+    calls = []
+    original = flask_babel.Domain.gettext
+    monkeypatch.setattr(flask_babel.Domain, "gettext",
+                        lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    with app.test_request_context("/"):
+        first = [worded(label) for _ in range(5)]
+        with force_locale("en"):
+            english = [worded(label) for _ in range(5)]
+        again = worded(label)
+    assert first == ["Butir kerja"] * 5 and english == ["Item"] * 5 and again == "Butir kerja"
+    assert len(calls) == 3  # once per language switch, never once per use

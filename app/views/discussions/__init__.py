@@ -28,6 +28,7 @@ from app.views.computed import computed_columns
 from app.views.cycles import format as fmt
 from app.views.display import labels_formatter
 from app.views.search_form import ChoiceSearchMixin
+from app.views.translations import worded
 
 DECISION_LABELS = {DecisionKind.KEPT: _l("Kept"), DecisionKind.CHANGED: _l("To be changed"),
                    DecisionKind.DROPPED: _l("Dropped")}
@@ -139,11 +140,11 @@ def discussion_link(cycle_id: int, item_id: int) -> tuple[str, str] | None:
         if not fmt.can("can_read", "DiscussionGroup"):
             return None
         return (url_for("DiscussionGroupPageView.groups", cycle_id=target),
-                fmt._translated(GROUPS_LINK))
+                worded(GROUPS_LINK))
     if not fmt.can("can_read", "DiscussionSession"):
         return None
     return (url_for("DiscussionSessionPageView.show", session_id=target),
-            fmt._translated(SESSION_LINK))
+            worded(SESSION_LINK))
 
 
 CATEGORY = "Cycles"
