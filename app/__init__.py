@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
+from app import read_transactions
 from app.extensions import db, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,7 @@ def create_app(config_class=None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
         _configure_postgresql(db.engine)
+        read_transactions.install(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
 
