@@ -110,9 +110,10 @@ class BaseModelApi(ModelRestApi):
         self.base_filters = scope_filters(self.scope_column) + list(self.extra_base_filters)
         register_scope_path(self.datamodel.obj, self.scope_column)
         super().__init__(**kwargs)
-        self._select_what_computed_columns_read()
+        # answers read as rows of their columns (RecordsMixin), unless one is computed
+        self.datamodel.records = not self._select_what_computed_columns_read()
 
-    def _select_what_computed_columns_read(self) -> None:
+    def _select_what_computed_columns_read(self) -> bool:
         """FAB's list query loads only the listed columns; a computed one (a model property,
         e.g. a complaint's complainant shown as "dirahasiakan") reads others, which then
         arrive by one lazy SELECT per row. With such a column, the list loads whole rows."""
@@ -124,6 +125,7 @@ class BaseModelApi(ModelRestApi):
             kept = [name for name in self.list_select_columns if name not in computed]
             self.list_select_columns = kept + [name for name in model.list_columns
                                                if name not in kept]
+        return bool(computed)
 
     def pre_get_list(self, data: dict) -> None:
         if isinstance(data.get("count"), CappedCount):

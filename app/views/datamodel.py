@@ -48,7 +48,7 @@ from app.services import db_errors
 from app.views.display import to_local
 from app.views.filters import IkuFilterConverter
 from app.views.list_widget import IkuListWidget
-from app.views.select_plan import CachedSelectMixin
+from app.views.select_plan import CachedSelectMixin, RecordsMixin
 
 
 class CappedCount(int):
@@ -71,7 +71,7 @@ def count_cap(count_limit: int | None, page: int | None, page_size: int | None) 
     return count_limit * (last_row // count_limit + 1)
 
 
-class IkuSQLAInterface(CachedSelectMixin, SQLAInterface):
+class IkuSQLAInterface(RecordsMixin, CachedSelectMixin, SQLAInterface):
     filter_converter_class = IkuFilterConverter
 
     def __init__(self, obj, session=None, text_relations: dict | None = None,
@@ -148,10 +148,15 @@ class IkuSQLAInterface(CachedSelectMixin, SQLAInterface):
             base = base.options(*(selectinload(getattr(self.obj, name))
                                   for name in self.list_relations))
         with self._refused_as_bad_request():
-            rows = self.apply_all(base, filters, order_column, order_direction, page, page_size,
-                                  select_columns, outer_default_load).all()
-            name = self.obj.__name__
-            result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
+            plan = self.records_plan(select_columns)
+            if plan is not None:
+                result = self.record_rows(plan, base, filters, order_column, order_direction,
+                                          page, page_size)
+            else:
+                rows = self.apply_all(base, filters, order_column, order_direction, page,
+                                      page_size, select_columns, outer_default_load).all()
+                name = self.obj.__name__
+                result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
             if page is not None or page_size is not None:
                 cap = count_cap(self.count_limit, page, page_size)
                 count = self.query_count(base, filters, select_columns, cap=cap)
@@ -190,7 +195,15 @@ class IkuSQLAInterface(CachedSelectMixin, SQLAInterface):
             if maximum is not None and db_errors.as_db_int(id, maximum) is None:
                 return None
         with self._refused_as_bad_request():
-            return super().get(id, self._in_scope(filters), select_columns, outer_default_load)
+            plan = self.records_plan(select_columns)
+            if plan is None:
+                return super().get(id, self._in_scope(filters), select_columns,
+                                   outer_default_load)
+            scoped = self._in_scope(filters)
+            by_key = scoped.copy() if scoped else self.get_filters()
+            by_key.add_filter(self.get_pk_name(), self.FilterEqual, id)
+            rows = self.record_rows(plan, self.session.query(self.obj), by_key)
+            return rows[0] if rows else None
 
     def get_related_obj(self, col_name, value):
         """FAB looks up a relation filter's value by id; an impossible id matches nothing."""

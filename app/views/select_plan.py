@@ -15,6 +15,7 @@ one lazy load per row), unless a to-many column makes FAB select the page's keys
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask_appbuilder.utils.base import (
@@ -22,6 +23,7 @@ from flask_appbuilder.utils.base import (
     get_column_root_relation,
     is_column_dotted,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Load, aliased, contains_eager, joinedload
 from sqlalchemy.sql.elements import BinaryExpression
 
@@ -108,3 +110,98 @@ class CachedSelectMixin:
             joins.append((target, onclause))
         entity = alias if alias is not None else self.get_related_model(root)
         return JoinedRelation(root, tuple(joins), entity, alias is not None)
+
+
+@dataclass(frozen=True)
+class RecordsPlan:
+    """A REST answer's columns read as plain rows: the SELECT list (the key first, then per
+    joined relation its key and the leaves shown) and how a row becomes a record."""
+
+    relations: tuple[JoinedRelation, ...]
+    expressions: tuple
+    plain: tuple[tuple[str, int], ...]
+    nested: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
+
+    def record(self, row) -> SimpleNamespace:
+        """What the schema reads of a model row, attribute by attribute; a relation the outer
+        join did not find is None, as on the model."""
+        values = {name: row[index] for name, index in self.plain}
+        for root, key_index, leaves in self.nested:
+            values[root] = None if row[key_index] is None else SimpleNamespace(
+                **{leaf: row[index] for leaf, index in leaves})
+        return SimpleNamespace(**values)
+
+
+class RecordsMixin:
+    """REST lists and show answers read as rows of their columns, not as model objects.
+
+    A REST answer is the dump of a few columns, but FAB selects model objects: the ORM then
+    builds each row's identity, state and relation objects (joined aliases included) only for
+    the schema to read a dozen attributes back, about a third of a REST list's CPU
+    (bench/README.md). With `records` on (BaseModelApi, when every answered column is a
+    column), a column list of plain columns and many-to-one leaves ("cycle.code") is
+    selected as such, with FAB's own joins, filters, order and pagination, and each row
+    becomes a record the schema reads like the model. Anything else (a to-many column, a
+    property, a deeper path) is selected as FAB selects it."""
+
+    records = False
+
+    def records_plan(self, columns) -> RecordsPlan | None:
+        if not (self.records and columns):
+            return None
+        plans = self.__dict__.setdefault("_records_plans", {})
+        key = tuple(columns)
+        if key not in plans:
+            plans[key] = self._build_records_plan(key)
+        return plans[key]
+
+    def record_rows(self, plan: RecordsPlan, query, filters, order_column="",
+                    order_direction="", page=None, page_size=None) -> list[SimpleNamespace]:
+        """FAB's _apply_inner_all over `query` with the plan's joins, then its columns."""
+        aliases = {}
+        for relation in plan.relations:
+            for target, onclause in relation.joins:
+                query = query.join(target, onclause, isouter=True)
+            if relation.aliased:
+                aliases[relation.name] = relation.entity
+        query = self.apply_filters(query, self.get_inner_filters(filters))
+        query = self.apply_engine_specific_hack(query, page, page_size, order_column)
+        query = self.apply_order_by(query, order_column, order_direction,
+                                    aliases_mapping=aliases, bypass_many_to_many=True,
+                                    add_pk=True)
+        query = self.apply_pagination(query, page, page_size)
+        return [plan.record(row) for row in query.with_entities(*plan.expressions)]
+
+    def _build_records_plan(self, columns: tuple[str, ...]) -> RecordsPlan | None:
+        key = self.get_pk_name()
+        if not isinstance(key, str) or self.exists_col_to_many(list(columns)):
+            return None
+        expressions, plain, nested, relations = [], [], {}, {}
+        for column in (key, *(name for name in columns if name != key)):
+            root, _, leaf = column.partition(".")
+            if not leaf:
+                if not _is_column(self.obj, root):
+                    return None
+                plain.append((root, len(expressions)))
+                expressions.append(getattr(self.obj, root))
+                continue
+            if "." in leaf or not self.is_relation_many_to_one(root) \
+                    or not _is_column(self.get_related_model(root), leaf):
+                return None
+            if root not in relations:
+                relation = relations[root] = self._joined_relation(root)
+                target_key = self._get_pk_name(self.get_related_model(root))
+                if not isinstance(target_key, str):
+                    return None
+                nested[root] = (len(expressions), [])
+                expressions.append(getattr(relation.entity, target_key))
+            nested[root][1].append((leaf, len(expressions)))
+            expressions.append(getattr(relations[root].entity, leaf))
+        return RecordsPlan(tuple(relations.values()), tuple(expressions), tuple(plain),
+                           tuple((root, index, tuple(leaves))
+                                 for root, (index, leaves) in nested.items()))
+
+
+def _is_column(model, name: str) -> bool:
+    """A mapped column attribute (not a relation, property or expression)."""
+    return name in sa_inspect(model).column_attrs
