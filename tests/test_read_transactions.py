@@ -83,3 +83,9 @@ def test_a_failed_transaction_is_rolled_back(engine):
             session.execute(select(text("1/0"))).all()
     with Session(engine) as session:
         assert session.execute(select(text("1"))).scalar() == 1
+
+
+def test_prepared_statements_are_planned_for_their_values(engine):
+    """No generic plan: a search term's own selectivity picks the plan, every time."""
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
