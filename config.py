@@ -55,6 +55,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'iku.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: psycopg's prepared statements, kept across requests (app/read_transactions.py)
+    IKU_PG_PREPARE = env_bool("IKU_PG_PREPARE", True)
 
     APP_NAME = "IKU Backoffice"
     APP_ICON = ""

@@ -103,7 +103,7 @@ def create_app(config_class=None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
         _configure_postgresql(db.engine)
-        read_transactions.install(db.engine)
+        read_transactions.install(db.engine, prepare=app.config["IKU_PG_PREPARE"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
 

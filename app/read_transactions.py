@@ -40,16 +40,24 @@ def _only_reads(sql: str) -> bool:
     return _WRITING_WORDS.search(sql) is None
 
 
-def install(engine) -> None:
+def install(engine, prepare: bool = True) -> None:
     """On PostgreSQL through psycopg only: other drivers keep their prepared statements or
-    have none to keep."""
+    have none to keep. `prepare` False (IKU_PG_PREPARE): psycopg never prepares, for a pooler
+    that hands each transaction another server connection and cannot follow named prepared
+    statements (PgBouncer in transaction mode without max_prepared_statements)."""
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         return
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
+        if not prepare:
+            dbapi_connection.prepare_threshold = None
+            return
         dbapi_connection.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_connection.commit()  # kept by the pool's rollback, as app/__init__.py's jit
+
+    if not prepare:
+        return
 
     @event.listens_for(engine, "begin")
     def _begin(connection):

@@ -89,3 +89,17 @@ def test_prepared_statements_are_planned_for_their_values(engine):
     """No generic plan: a search term's own selectivity picks the plan, every time."""
     with engine.connect() as conn:
         assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+
+
+def test_behind_a_transaction_pooler_nothing_is_prepared(app):
+    """IKU_PG_PREPARE=false: psycopg prepares nothing, however often a statement runs."""
+    plain = create_engine(URL, pool_size=1, max_overflow=0)
+    read_transactions.install(plain, prepare=False)
+    try:
+        for _ in range(8):
+            with plain.connect() as conn:
+                conn.execute(select(Holiday.name).where(Holiday.date == DAY)).all()
+                conn.commit()
+        assert _prepared(plain) == 0
+    finally:
+        plain.dispose()
