@@ -156,8 +156,10 @@ class RecordsMixin:
         return plans[key]
 
     def record_rows(self, plan: RecordsPlan, query, filters, order_column="",
-                    order_direction="", page=None, page_size=None) -> list[SimpleNamespace]:
-        """FAB's _apply_inner_all over `query` with the plan's joins, then its columns."""
+                    order_direction="", page=None, page_size=None, counter=None):
+        """FAB's _apply_inner_all over `query` with the plan's joins, then its columns; with
+        `counter` (a scalar subquery) also its value, read from the first row (None when the
+        page is empty)."""
         aliases = {}
         for relation in plan.relations:
             for target, onclause in relation.joins:
@@ -170,7 +172,10 @@ class RecordsMixin:
                                     aliases_mapping=aliases, bypass_many_to_many=True,
                                     add_pk=True)
         query = self.apply_pagination(query, page, page_size)
-        return [plan.record(row) for row in query.with_entities(*plan.expressions)]
+        extra = () if counter is None else (counter,)
+        rows = query.with_entities(*plan.expressions, *extra).all()
+        counted = rows[0][-1] if rows and counter is not None else None
+        return [plan.record(row) for row in rows], counted
 
     def _build_records_plan(self, columns: tuple[str, ...]) -> RecordsPlan | None:
         key = self.get_pk_name()

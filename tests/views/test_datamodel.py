@@ -170,6 +170,12 @@ def test_rest_list_says_when_its_count_is_capped(app, client, api_token, db_sess
         body = client.get("/api/v1/pelaksana/?q=(page_size:2)", headers=headers).get_json()
         assert (body["count"], body.get("count_capped", False), len(body["ids"])) == (
             count, capped, 2)
+    # the count rides in the page's SELECT; a page past the end has no row to carry it
+    beyond = f"/api/v1/pelaksana/?q=(page:{total},page_size:2,order_column:name)"
+    for limit in (None, 1000):
+        monkeypatch.setattr(api.datamodel, "count_limit", limit)
+        body = client.get(beyond, headers=headers).get_json()
+        assert (body["count"], body["ids"]) == (total, [])
 
 
 def _table(page: str) -> str:
