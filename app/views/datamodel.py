@@ -160,15 +160,20 @@ class IkuSQLAInterface(RecordsMixin, CachedSelectMixin, SQLAInterface):
             plan = self.records_plan(select_columns)
             paged = page is not None or page_size is not None
             cap = count_cap(self.count_limit, page, page_size) if paged else None
+            # the capped count rides in the page's own SELECT, one statement less; not beside
+            # a REST column list through FAB's path (a to-many column selects keys first)
+            counter = (self._capped_count(base, filters, cap).scalar_subquery()
+                       if cap and (plan is not None or select_columns is None) else None)
             counted = None
             if plan is not None:
-                # the capped count rides along in the page's own SELECT: one statement less
-                counter = self._capped_count(base, filters, cap).scalar_subquery() if cap else None
                 result, counted = self.record_rows(plan, base, filters, order_column,
                                                    order_direction, page, page_size, counter)
             else:
-                rows = self.apply_all(base, filters, order_column, order_direction, page,
-                                      page_size, select_columns, outer_default_load).all()
+                query = self.apply_all(base, filters, order_column, order_direction, page,
+                                       page_size, select_columns, outer_default_load)
+                rows = (query if counter is None else query.add_columns(counter)).all()
+                if rows and counter is not None:
+                    counted = rows[0][-1]
                 name = self.obj.__name__
                 result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
             if paged:
