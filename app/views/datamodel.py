@@ -39,7 +39,7 @@ from flask_appbuilder.utils.base import is_column_dotted
 from flask_babel import gettext
 from sqlalchemy import BigInteger, Integer, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 
@@ -153,8 +153,9 @@ class IkuSQLAInterface(RecordsMixin, CachedSelectMixin, SQLAInterface):
             base = base.order_by(*(getattr(self.obj, name) for name in self.obj.default_order))
         if select_columns is None and page_size and self.list_relations:
             # A list page's rows read their relations (an event's item and user, formatted by
-            # the view): one SELECT ... IN per relation for the page, not one per row.
-            base = base.options(*(selectinload(getattr(self.obj, name))
+            # the view): joined into the page's SELECT (each is many-to-one, by its key), not
+            # one lazy load per row nor a SELECT ... IN per relation.
+            base = base.options(*(joinedload(getattr(self.obj, name))
                                   for name in self.list_relations))
         with self._refused_as_bad_request():
             plan = self.records_plan(select_columns)
