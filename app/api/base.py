@@ -22,7 +22,8 @@ from app.api.schema import FastDumpConverter
 from app.security import METHOD_PERMISSIONS, register_scope_path, scope_filters
 from app.services import db_errors, validation
 from app.views.base import enforce_unit_scope
-from app.views.datamodel import CappedCount, IkuSQLAInterface
+from app.views.counting import CappedCount
+from app.views.datamodel import IkuSQLAInterface
 
 
 class _CachedSchemaValidation:

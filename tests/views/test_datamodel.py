@@ -15,7 +15,8 @@ from wtforms import StringField
 from app.extensions import db
 from app.models.org import Competence, CompetenceRecord, Pelaksana, Position, Section
 from app.views.base import BaseModelView
-from app.views.datamodel import CappedCount, IkuSQLAInterface, count_cap
+from app.views.counting import CappedCount, count_cap
+from app.views.datamodel import IkuSQLAInterface
 from tests.views.test_cycles_support import team_fixture  # noqa: F401
 
 
