@@ -137,11 +137,11 @@ class RecordsMixin:
 
     A REST answer is the dump of a few columns, but FAB selects model objects: the ORM then
     builds each row's identity, state and relation objects (joined aliases included) only for
-    the schema to read a dozen attributes back, about a third of a REST list's CPU
-    (bench/README.md). With `records` on (BaseModelApi, when every answered column is a
-    column), a column list of plain columns and many-to-one leaves ("cycle.code") is
-    selected as such, with FAB's own joins, filters, order and pagination, and each row
-    becomes a record the schema reads like the model. Anything else (a to-many column, a
+    the schema to read a dozen attributes back, a fifth to a third of a REST answer's
+    instructions (bench/README.md, fourth step). With `records` on (BaseModelApi, when every
+    answered column is a column), a column list of plain columns and many-to-one leaves
+    ("cycle.code") is selected as such, with FAB's own joins, filters, order and pagination,
+    and each row becomes a record the schema reads like the model. Anything else (a to-many column, a
     property, a deeper path) is selected as FAB selects it."""
 
     records = False
@@ -208,5 +208,6 @@ class RecordsMixin:
 
 
 def _is_column(model, name: str) -> bool:
-    """A mapped column attribute (not a relation, property or expression)."""
+    """A mapped column attribute (a column or a column_property), not a relation or a Python
+    property: what a SELECT can read."""
     return name in sa_inspect(model).column_attrs
