@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -77,7 +78,5 @@ def install(engine, prepare: bool = True) -> None:
         if connection.info.get(WROTE, True):
             return
         dbapi_connection = connection.connection.dbapi_connection
-        from psycopg.pq import TransactionStatus
-
         if dbapi_connection.pgconn.transaction_status == TransactionStatus.INTRANS:
             dbapi_connection.commit()

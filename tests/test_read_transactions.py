@@ -37,7 +37,7 @@ def _prepared(engine) -> int:
 
 def _holidays(engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(select(Holiday.id).where(Holiday.date == DAY)).all().__len__()
+        return len(conn.execute(select(Holiday.id).where(Holiday.date == DAY)).all())
 
 
 def test_reads_keep_their_prepared_statements(engine):
