@@ -225,7 +225,9 @@ def save_group(session: Session, user, cycle_id: int, *, name: str, unit_ids, le
         group = DiscussionGroup(cycle_id=cycle_id, number=number)
         session.add(group)
     group.name, group.lead_user_id = name, members[0]
-    group.members = list(session.scalars(select(IkuUser).where(IkuUser.id.in_(members))))
+    # in the relationship's own order (by id), not whatever order the rows come back in
+    group.members = list(session.scalars(
+        select(IkuUser).where(IkuUser.id.in_(members)).order_by(IkuUser.id)))
     group.unit_links = [link for link in group.unit_links if link.org_unit_id in units] + [
         DiscussionGroupUnit(cycle_id=cycle_id, org_unit_id=unit_id) for unit_id in units
         if unit_id not in {link.org_unit_id for link in group.unit_links}]
