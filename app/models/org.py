@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Integer,
     String,
@@ -221,6 +222,11 @@ class IkuUser(User):
     # only. Memoranda dispatched to a unit are official correspondence and ignore it.
     mail_reminders: Mapped[bool] = mapped_column(Boolean, default=True,
                                                  server_default=text("true"))
+    # A new random value whenever the account, its roles or its groups change, set by the
+    # database's triggers (migration 0003) whatever makes the change: a worker reuses the
+    # account it loaded for an earlier request only while this is unchanged (app.sessions).
+    account_stamp: Mapped[str | None] = mapped_column(
+        String(36), server_default=FetchedValue(), server_onupdate=FetchedValue())
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session cookie: the id AND the generation, so that a

@@ -3,9 +3,12 @@ account's live sessions (a saved cookie replayed later) and its API tokens (issu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from app.models.org import IkuUser
 from tests.conftest import PASSWORD, FreshContextClient
@@ -145,3 +148,119 @@ def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(app, 
     here.get("/logout/")
     login(elsewhere, "karo", STRONG)
     assert _logged_in(elsewhere)
+
+
+# --- the account kept between requests (app.sessions, migration 0003) -------------------------
+
+@contextlib.contextmanager
+def _statements():
+    """Every SQL statement run inside the block."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def _sql(db_session, statement: str, **params) -> None:
+    db_session.execute(text(statement), params)
+    db_session.commit()
+
+
+def _stamp(db_session, username: str) -> str:
+    return db_session.execute(text("SELECT account_stamp FROM ab_user WHERE username = :u"),
+                              {"u": username}).scalar_one()
+
+
+def test_the_account_is_loaded_once_then_only_its_state_is_read(app, login):
+    browser = app.test_client()
+    login(browser, "kabag")
+    token = _token(app.test_client(), "kabag")["access_token"]
+    assert _logged_in(browser) and _token_works(app.test_client(), token)
+    for check in (lambda: _logged_in(browser), lambda: _token_works(app.test_client(), token)):
+        with _statements() as seen:
+            assert check()
+        accounts = [s for s in seen if "ab_user" in s and "ab_user_role" in s]
+        assert accounts == [], "the account with its roles was loaded again"
+        assert any("account_stamp" in s for s in seen)
+
+
+def test_roles_given_or_taken_by_hand_count_at_the_next_request(app, db_session, login):
+    """Whatever makes the change: here SQL typed by hand, which no Python code sees."""
+    browser = app.test_client()
+    login(browser, "staf")
+    assert browser.get("/users/list/").status_code != 200
+    staf, admin_role = _user(db_session, "staf").id, _role_id(db_session, "Admin")
+    _sql(db_session, "INSERT INTO ab_user_role (user_id, role_id) VALUES (:u, :r)",
+         u=staf, r=admin_role)
+    page = browser.get("/users/list/")
+    assert page.status_code == 200 and "staf" in page.get_data(as_text=True)
+    _sql(db_session, "DELETE FROM ab_user_role WHERE user_id = :u AND role_id = :r",
+         u=staf, r=admin_role)
+    assert browser.get("/users/list/").status_code != 200
+
+
+def test_a_name_or_a_deactivation_by_hand_counts_at_the_next_request(app, db_session, login):
+    browser = app.test_client()
+    login(browser, "kasubbag")
+    assert "Kasubbag" in browser.get("/users/userinfo/").get_data(as_text=True)
+    _sql(db_session, "UPDATE ab_user SET first_name = 'Ratna' WHERE username = 'kasubbag'")
+    assert "Ratna" in browser.get("/users/userinfo/").get_data(as_text=True)
+    _sql(db_session, "UPDATE ab_user SET active = :off WHERE username = 'kasubbag'", off=False)
+    assert not _logged_in(browser)
+
+
+def test_every_change_to_an_account_gives_it_a_new_stamp(db_session):
+    staf = _user(db_session, "staf").id
+    stamps = [_stamp(db_session, "staf")]
+
+    def changed(statement: str, **params) -> None:
+        _sql(db_session, statement, **params)
+        stamps.append(_stamp(db_session, "staf"))
+        assert stamps[-1] is not None and stamps[-1] not in stamps[:-1], statement
+
+    _sql(db_session, "INSERT INTO ab_group (name, label) VALUES ('Tim IKU', 'Tim IKU')")
+    group = db_session.execute(text("SELECT id FROM ab_group WHERE name = 'Tim IKU'")).scalar()
+    role = _role_id(db_session, "Auditor")
+    changed("UPDATE ab_user SET email = 'staf.baru@iku.test' WHERE id = :u", u=staf)
+    changed("INSERT INTO ab_user_group (user_id, group_id) VALUES (:u, :g)", u=staf, g=group)
+    changed("INSERT INTO ab_group_role (group_id, role_id) VALUES (:g, :r)", g=group, r=role)
+    changed("UPDATE ab_group SET label = 'Tim IKU 2027' WHERE id = :g", g=group)
+    changed("UPDATE ab_role SET name = 'Pemeriksa' WHERE id = :r", r=role)
+    changed("DELETE FROM ab_group_role WHERE group_id = :g", g=group)
+    changed("DELETE FROM ab_user_group WHERE user_id = :u", u=staf)
+    assert _stamp(db_session, "kabag") not in stamps  # another account: its own stamp
+
+
+def test_an_account_with_roles_can_still_be_deleted(db_session):
+    """The triggers on the role links fire while the account itself goes (PostgreSQL's
+    cascade, the ORM's deletes of the links first)."""
+    user = _user(db_session, "pengguna2")
+    db_session.delete(user)
+    db_session.commit()
+    assert db_session.execute(text("SELECT count(*) FROM ab_user WHERE username = 'pengguna2'"
+                                   )).scalar() == 0
+
+
+def test_a_change_made_through_the_account_stays_in_its_request(app, db_session):
+    """Each request works on its own copy of the kept account: a change made through it and
+    rolled back (a failed request) is not what the next request sees."""
+    sm = app.appbuilder.sm
+    karo = _user(db_session, "karo")
+    user_id, generation = karo.id, karo.session_generation or 0
+    db_session.expunge_all()
+    first = sm._current_generation(user_id, generation)
+    first.first_name = "Diubah"
+    db_session.rollback()
+    db_session.expunge_all()
+    second = sm._current_generation(user_id, generation)
+    assert second.first_name == "Karo" and [r.name for r in second.roles] == ["Kepala Biro"]
+
+
+def _role_id(db_session, name: str) -> int:
+    return db_session.execute(text("SELECT id FROM ab_role WHERE name = :n"), {"n": name}).scalar()
