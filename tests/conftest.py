@@ -14,11 +14,12 @@ with password PASSWORD; the liaison "pengguna1" acts for unit UNIT_A, "pengguna2
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 from app import create_app
 from app.extensions import db
@@ -152,3 +153,18 @@ def api_token(app):
         return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
     return _token
+
+
+@contextmanager
+def statements():
+    """Every SQL statement any engine or connection runs inside the block."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 
 from app.models.cycles import Reminder, SlaStatus
 from app.models.org import Section
 from app.services import cycles
 from app.services.cycles.flow import from_db
 from app.services.cycles.people import Directory
+from tests.conftest import statements
 from tests.services.test_cycles_support import (  # noqa: F401
     SCHEDULE,
     T0,
@@ -164,20 +162,6 @@ def test_overview_shows_what_the_standard_gets_wrong(run):
     assert s02.children[0].children[6].children[1].assignee == "c_staf2 Uji"
     assert overview.steps[0].sla.status == SlaStatus.ON_TRACK
     assert overview.steps[1].sla.status == SlaStatus.NOT_STARTED
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 def test_pages_issue_a_bounded_number_of_queries(db_session, bureau):

@@ -3,15 +3,13 @@ account's live sessions (a saved cookie replayed later) and its API tokens (issu
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
 
 from app.models.org import IkuUser
-from tests.conftest import PASSWORD, FreshContextClient
+from tests.conftest import PASSWORD, FreshContextClient, statements
 
 STRONG = "Kuat-Sekali-2026!"
 
@@ -152,21 +150,6 @@ def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(app, 
 
 # --- the account kept between requests (app.sessions, migration 0003) -------------------------
 
-@contextlib.contextmanager
-def _statements():
-    """Every SQL statement run inside the block."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
 def _sql(db_session, statement: str, **params) -> None:
     db_session.execute(text(statement), params)
     db_session.commit()
@@ -183,7 +166,7 @@ def test_the_account_is_loaded_once_then_only_its_state_is_read(app, login):
     token = _token(app.test_client(), "kabag")["access_token"]
     assert _logged_in(browser) and _token_works(app.test_client(), token)
     for check in (lambda: _logged_in(browser), lambda: _token_works(app.test_client(), token)):
-        with _statements() as seen:
+        with statements() as seen:
             assert check()
         accounts = [s for s in seen if "ab_user" in s and "ab_user_role" in s]
         assert accounts == [], "the account with its roles was loaded again"
