@@ -113,6 +113,9 @@ def pick_routes(conn, app) -> tuple[list[tuple[str, str, str | None]], dict[str,
         (f"Tugas saya ({staff[0]}, {staff[1]} open)", "/tasks/", "staff"),
         ("SLA board", "/sla/", "karo"),
         (f"cycle page, active ({active[1]:,} ev)", f"/cycle/{active[0]}", "karo"),
+        # bench/handwritten.py: the same first pages without FAB's machinery, a ceiling
+        ("hand-written event history p1", "/bench/hand/event-history", "karo"),
+        ("hand-written api work-event list", "/bench/hand/api-work-event", "jwt"),
     ]
     return routes, {"karo": "karo", "jwt": "karo", "staff": staff[0], "auditor": "auditor"}
 

@@ -18,6 +18,7 @@ sys.path.insert(0, os.environ.get("IKU_APP_ROOT") or str(Path(__file__).resolve(
 
 import config  # noqa: E402
 from app import create_app  # noqa: E402
+from bench import handwritten  # noqa: E402
 
 
 class BenchConfig(config.DevConfig):
@@ -49,3 +50,4 @@ if os.environ.get("BENCH_PROPOSED") == "1":
     apply_proposals()
 app = create_app(BenchConfig)
 app.add_url_rule("/bench/bare", "bench_bare", bare)
+handwritten.register(app)
