@@ -13,7 +13,9 @@ our own, not a page a user could be given as is.
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, jsonify, render_template_string
+from functools import cache
+
+from flask import abort, current_app, g, jsonify, render_template
 from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user
 from sqlalchemy import bindparam, func, literal_column, select
@@ -91,6 +93,12 @@ PAGE_TEMPLATE = """{% extends "appbuilder/base.html" %}
 {% endblock %}"""
 
 
+@cache
+def _page_template():
+    """Compiled once, like the app's template files."""
+    return current_app.jinja_env.from_string(PAGE_TEMPLATE)
+
+
 def event_history():
     if not current_user.is_authenticated:
         abort(401)
@@ -107,8 +115,8 @@ def event_history():
     } for r in rows]
     count = _count(rows)
     labels = ["Waktu", "Kode", "Butir", "Tindakan", "Oleh", "Atas nama", "Catatan", "Lampiran"]
-    return render_template_string(
-        PAGE_TEMPLATE, rows=shown, labels=labels, count=count["count"],
+    return render_template(
+        _page_template(), rows=shown, labels=labels, count=count["count"],
         capped=count["count_capped"], cap=CAP,
         appbuilder=current_app.appbuilder, base_template=current_app.appbuilder.base_template)
 
