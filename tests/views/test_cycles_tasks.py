@@ -292,3 +292,20 @@ def test_forms_carry_a_csrf_token_and_a_post_without_it_is_refused(team, en, db_
     response = api.post(f"/api/v1/work-item/{nxt.id}/complete", json={},
                         headers={"Authorization": f"Bearer {jwt}"})
     assert response.status_code == 200, response.get_json()
+
+
+def test_a_task_tables_links_are_url_fors_own(app):
+    """The table builds each endpoint's URL once and puts each row's id in (iku_urls): the
+    same URL url_for makes, also when the stand-in's digits come back in the query string."""
+    from flask import url_for
+
+    from app.views.cycles.format import URL_KEY, urls
+
+    with app.test_request_context("/tasks/"):
+        for back in ("/tasks/", f"/tasks/?page={URL_KEY}", None):
+            extra = {} if back is None else {"next": back}
+            made = urls("TasksView.item", "item_id", **extra)
+            for item_id in (1, 42, 1234567):
+                assert made(item_id) == url_for("TasksView.item", item_id=item_id, **extra)
+        assert urls("CyclePageView.overview", "cycle_id")(7) == url_for(
+            "CyclePageView.overview", cycle_id=7)
