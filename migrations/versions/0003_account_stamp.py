@@ -45,23 +45,27 @@ def _postgresql() -> list[str]:
         """CREATE TRIGGER iku_account_stamp BEFORE INSERT OR UPDATE ON ab_user
         FOR EACH ROW EXECUTE FUNCTION iku_account_stamp()""",
     ]
-    for table, members in {**MEMBERS, **RENAMED}.items():
+    # each UPDATE fires iku_account_stamp on the accounts concerned
+    for table, members in MEMBERS.items():
         old, new = members.format(row="OLD"), members.format(row="NEW")
-        # the UPDATE fires iku_account_stamp on each account concerned
-        statements += [
-            f"""CREATE FUNCTION iku_account_stamp_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
+        statements += _pg_trigger(table, "INSERT OR UPDATE OR DELETE", f"""
               IF TG_OP <> 'INSERT' THEN UPDATE ab_user SET account_stamp = NULL WHERE id IN ({old});
               END IF;
               IF TG_OP <> 'DELETE' THEN UPDATE ab_user SET account_stamp = NULL WHERE id IN ({new});
-              END IF;
-              RETURN NULL;
-            END $$""",
-            f"""CREATE TRIGGER iku_account_stamp_{table}
-            AFTER {"UPDATE" if table in RENAMED else "INSERT OR UPDATE OR DELETE"} ON {table}
-            FOR EACH ROW EXECUTE FUNCTION iku_account_stamp_{table}()""",
-        ]
+              END IF;""")
+    for table, members in RENAMED.items():
+        statements += _pg_trigger(
+            table, "UPDATE", f"UPDATE ab_user SET account_stamp = NULL WHERE id IN ({members});")
     return statements
+
+
+def _pg_trigger(table: str, events: str, body: str) -> list[str]:
+    return [
+        f"""CREATE FUNCTION iku_account_stamp_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN {body} RETURN NULL; END $$""",
+        f"""CREATE TRIGGER iku_account_stamp_{table} AFTER {events} ON {table}
+        FOR EACH ROW EXECUTE FUNCTION iku_account_stamp_{table}()""",
+    ]
 
 
 def _sqlite() -> list[str]:
