@@ -1,23 +1,28 @@
-"""A transaction that only read ends with COMMIT, so that psycopg keeps its prepared statements.
+"""On PostgreSQL, reads run outside a transaction; the first write opens one.
 
-psycopg prepares a statement on the server once a connection has run it five times; PostgreSQL
-then no longer parses and rewrites it. But psycopg forgets every prepared statement on
-ROLLBACK (a rolled-back transaction may have dropped what they refer to), and every request
-ended with one: Flask-SQLAlchemy closes the session, which rolls back. No statement was ever
-prepared, and each was parsed again on every request.
+Every page and API answer paid two round trips to the server for nothing when it only read:
+BEGIN before its first statement and ROLLBACK (Flask-SQLAlchemy closing the session) at its
+end; with the pool's ping and the account's state row, that was two of a REST answer's five.
+Under READ COMMITTED, PostgreSQL's default and the app's, every statement takes its own
+snapshot whether or not it runs inside a transaction, so a SELECT run on its own sees what it
+would have seen inside one. A transaction therefore starts in psycopg's autocommit mode; just
+before its first statement that is not a plain SELECT (INSERT, UPDATE, DELETE, DDL, SAVEPOINT,
+text SQL, a SELECT that names a write or takes a lock: FOR UPDATE, a data-modifying CTE, a
+function with side effects; a server-side cursor, which lives in a transaction) it leaves
+autocommit, psycopg sends BEGIN before that statement, and from there on everything up to
+COMMIT or ROLLBACK is one transaction, as before. What a transaction must hold together, its
+writes and its locks, is inside it. SQLAlchemy's own transaction (its events, the session's
+commit and rollback) is unchanged; psycopg's commit and rollback do nothing when no
+transaction is open.
 
-For a transaction that ran nothing but SELECTs, COMMIT and ROLLBACK end it alike: no row
-changes either way, locks and snapshot are released either way. When SQLAlchemy is about to
-roll back such a transaction, it is committed first, and the rollback then finds no
-transaction to end. Any other statement (an INSERT, UPDATE or DELETE, text SQL, a SELECT that
-names one of them, e.g. a data-modifying CTE or FOR UPDATE) marks the transaction as
-written, and it is rolled back as before; so is a failed one.
-
-A prepared statement is still planned for its parameters' values (plan_cache_mode =
-force_custom_plan): after five executions PostgreSQL would otherwise try one generic plan,
-blind to the values; a title search matching 40,000 work items then took 130 ms instead of 2
-(the trigram index chosen as if the term were rare), and the SLA board's scans of completed
-steps half as long again. Measured in bench/README.md ("Fourth step").
+This also keeps psycopg's prepared statements: it prepares a statement on the server once a
+connection has run it five times, so PostgreSQL no longer parses and rewrites it, and it
+forgets them all on ROLLBACK (a rolled-back transaction may have dropped what they refer to);
+every request used to end with one. A prepared statement is still planned for its parameters'
+values (plan_cache_mode = force_custom_plan): after five executions PostgreSQL would otherwise
+try one generic plan, blind to the values; a title search matching 40,000 work items then took
+130 ms instead of 2 (the trigram index chosen as if the term were rare). Measured in
+bench/README.md ("Fourth step", "Sixth step").
 """
 
 from __future__ import annotations
@@ -25,27 +30,39 @@ from __future__ import annotations
 import functools
 import re
 
+from psycopg import ServerCursor
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.selectable import CompoundSelect
 
-WROTE = "iku_wrote"
-_WRITING_WORDS = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|INTO|CALL|COPY|LOCK)\b")
+_WRITING_WORDS = re.compile(
+    r"\b(?:INSERT|UPDATE|DELETE|MERGE|INTO|CALL|COPY|LOCK"
+    r"|pg_advisory_\w*|set_config|nextval|setval|pg_notify|txid_current\w*|pg_current_xact_id)\b")
 
 
 @functools.lru_cache(maxsize=2048)
 def _only_reads(sql: str) -> bool:
-    """The SQL of a compiled SELECT names no writing keyword (uppercase: SQLAlchemy's own;
-    a lowercase column such as updated_at is not one). A false alarm only means a rollback."""
+    """The SQL of a compiled SELECT names no writing keyword (uppercase: SQLAlchemy's own; a
+    lowercase column such as updated_at is not one) and calls no function whose effect a
+    transaction must hold (an advisory lock, a setting, a sequence). A false alarm only
+    costs a BEGIN."""
     return _WRITING_WORDS.search(sql) is None
 
 
+def _reads(cursor, statement: str, context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    return (compiled is not None
+            and isinstance(compiled.statement, (Select, CompoundSelect))
+            and not isinstance(cursor, ServerCursor)
+            and _only_reads(statement))
+
+
 def install(engine, prepare: bool = True) -> None:
-    """On PostgreSQL through psycopg only: other drivers keep their prepared statements or
-    have none to keep. `prepare` False (IKU_PG_PREPARE): psycopg never prepares, for a pooler
-    that hands each transaction another server connection and cannot follow named prepared
-    statements (PgBouncer in transaction mode without max_prepared_statements)."""
+    """On PostgreSQL through psycopg only: SQLite keeps its own BEGIN (app/__init__.py).
+    `prepare` False (IKU_PG_PREPARE): psycopg never prepares, for a pooler that hands each
+    transaction another server connection and cannot follow named prepared statements
+    (PgBouncer in transaction mode without max_prepared_statements)."""
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         return
 
@@ -57,26 +74,15 @@ def install(engine, prepare: bool = True) -> None:
         dbapi_connection.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_connection.commit()  # kept by the pool's rollback, as app/__init__.py's jit
 
-    if not prepare:
-        return
-
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.info[WROTE] = False
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.autocommit \
+                and dbapi_connection.pgconn.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.autocommit = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(connection, _cursor, statement, _parameters, context, _many):
-        compiled = getattr(context, "compiled", None)
-        reads = (compiled is not None
-                 and isinstance(compiled.statement, (Select, CompoundSelect))
-                 and _only_reads(statement))
-        if not reads:
-            connection.info[WROTE] = True
-
-    @event.listens_for(engine, "rollback")
-    def _rollback(connection):
-        if connection.info.get(WROTE, True):
-            return
-        dbapi_connection = connection.connection.dbapi_connection
-        if dbapi_connection.pgconn.transaction_status == TransactionStatus.INTRANS:
-            dbapi_connection.commit()
+    def _before(_connection, cursor, statement, _parameters, context, _many):
+        dbapi_connection = cursor.connection
+        if dbapi_connection.autocommit and not _reads(cursor, statement, context):
+            dbapi_connection.autocommit = False

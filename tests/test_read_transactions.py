@@ -1,5 +1,7 @@
-"""A transaction that only read ends with COMMIT on PostgreSQL (app/read_transactions.py), so
-that psycopg keeps its prepared statements; one that wrote anything is still rolled back."""
+"""On PostgreSQL, reads run outside a transaction and the first write opens one
+(app/read_transactions.py): no BEGIN and no ROLLBACK for a request that only read, psycopg keeps
+its prepared statements, and whatever a transaction must hold together (its writes, its row and
+advisory locks, a server-side cursor) is still inside one."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import datetime as dt
 import os
 
 import pytest
-from sqlalchemy import create_engine, delete, insert, select, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import create_engine, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app import read_transactions
@@ -103,3 +106,58 @@ def test_behind_a_transaction_pooler_nothing_is_prepared(app):
         assert _prepared(plain) == 0
     finally:
         plain.dispose()
+
+
+def _server_status(session) -> TransactionStatus:
+    return session.connection().connection.dbapi_connection.pgconn.transaction_status
+
+
+def test_reads_open_no_transaction_and_the_first_write_does(engine):
+    with Session(engine) as session:
+        session.execute(select(Holiday.id)).all()
+        session.execute(select(Holiday.name).where(Holiday.date == DAY)).all()
+        assert _server_status(session) == TransactionStatus.IDLE  # no BEGIN was sent
+        session.add(Holiday(date=DAY, name="Uji"))
+        session.flush()
+        assert _server_status(session) == TransactionStatus.INTRANS
+        session.commit()
+    assert _holidays(engine) == 1
+    with Session(engine) as session:  # the next transaction reads without one again
+        session.execute(select(Holiday.id)).all()
+        assert _server_status(session) == TransactionStatus.IDLE
+
+
+@pytest.mark.parametrize("locking, probe", [
+    (lambda s: s.execute(select(Holiday.id).where(Holiday.date == DAY).with_for_update()).all(),
+     "SELECT count(*) FROM (SELECT id FROM holiday WHERE date = '2031-03-03' "
+     "FOR UPDATE SKIP LOCKED) AS free"),
+    (lambda s: s.execute(select(func.pg_advisory_xact_lock(4242))).all(),
+     "SELECT count(*) FROM (SELECT 1 WHERE pg_try_advisory_xact_lock(4242)) AS free"),
+], ids=["for update", "advisory lock"])
+def test_a_lock_is_held_until_the_transaction_ends(engine, locking, probe):
+    with Session(engine) as session:
+        session.add(Holiday(date=DAY, name="Uji"))
+        session.commit()
+    other = create_engine(URL, pool_size=1, max_overflow=0)
+    try:
+        with Session(engine) as session:
+            locking(session)
+            with other.connect() as conn:
+                assert conn.execute(text(probe)).scalar() == 0, "the lock was let go"
+        with other.connect() as conn:
+            assert conn.execute(text(probe)).scalar() == 1
+    finally:
+        other.dispose()
+
+
+def test_a_server_side_cursor_runs_in_a_transaction(engine):
+    """yield_per streams through a named cursor, which PostgreSQL declares only inside one."""
+    expected = _count_all(engine)
+    with Session(engine) as session:
+        streamed = session.execute(select(Holiday.id).execution_options(yield_per=2))
+        assert len(streamed.all()) == expected > 2
+
+
+def _count_all(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Holiday)).scalar()
