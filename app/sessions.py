@@ -9,13 +9,50 @@ loader, the JWT user lookup, the JWT manager's factory, the logout hook).
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 
 from flask import g
+from flask_jwt_extended import JWTManager
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 ACCOUNTS_KEPT = 1000  # a worker forgets them all past this: an office has a few hundred
+TOKENS_KEPT = 1000
+
+
+class KeptTokenJWTManager(JWTManager):
+    """A token a worker has decoded once is not decoded again. flask_jwt_extended parses every
+    bearer token three times per request (its claims unverified, its header, then verified with
+    the signature): a twentieth of a REST answer's work (bench/README.md, "Sixth step"). The
+    same string always decodes to the same claims, and of what the decoding checks only the
+    expiry can change with time: it is checked on every use, with the configured leeway. Only
+    tokens that decoded are kept (an invalid one is refused by the full decoding each time),
+    and whether the account behind a token may still act is not decided here but by
+    SessionGenerationMixin, on every request."""
+
+    def _decode_jwt_from_config(self, encoded_token: str, csrf_value=None,
+                                allow_expired: bool = False) -> dict:
+        key = (encoded_token, csrf_value, allow_expired)
+        claims = self._kept.get(key)
+        if claims is None or (not allow_expired and "exp" in claims
+                              and claims["exp"] <= time.time() - self._leeway):
+            claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+            if len(self._kept) >= TOKENS_KEPT:
+                self._kept.clear()
+            self._kept[key] = claims
+        return dict(claims)  # the caller's own: flask_jwt_extended keeps it on g
+
+    @cached_property
+    def _kept(self) -> dict:
+        return {}
+
+    @cached_property
+    def _leeway(self) -> float:
+        from flask_jwt_extended.config import config
+
+        leeway = config.leeway
+        return leeway.total_seconds() if hasattr(leeway, "total_seconds") else float(leeway)
 
 
 def _may_act(account, generation: int) -> bool:
@@ -97,7 +134,11 @@ class SessionGenerationMixin:
                 .options(joinedload(model.roles), joinedload(model.groups)))
 
     def create_jwt_manager(self, app):
-        jwt_manager = super().create_jwt_manager(app)
+        """FAB's three lines, with a manager that keeps decoded tokens (FAB constructs its
+        JWTManager inside this method, so the class cannot be given otherwise)."""
+        jwt_manager = KeptTokenJWTManager()
+        jwt_manager.init_app(app)
+        jwt_manager.user_lookup_loader(self.load_user_jwt)
         jwt_manager.additional_claims_loader(self._token_claims)
         return jwt_manager
 

@@ -247,3 +247,57 @@ def test_a_change_made_through_the_account_stays_in_its_request(app, db_session)
 
 def _role_id(db_session, name: str) -> int:
     return db_session.execute(text("SELECT id FROM ab_role WHERE name = :n"), {"n": name}).scalar()
+
+
+def test_a_token_is_decoded_once_per_worker_and_refused_once_expired(app, db_session,
+                                                                     monkeypatch):
+    """The kept claims of a token (app/sessions.py, KeptTokenJWTManager) spare the decoding,
+    never the expiry: a kept token that has expired is refused like any other."""
+    import time
+    from types import SimpleNamespace
+
+    import jwt.api_jwt
+    from flask_jwt_extended import create_access_token, jwt_manager
+
+    decoded = []
+    real_decode = jwt_manager._decode_jwt
+    monkeypatch.setattr(jwt_manager, "_decode_jwt",
+                        lambda **kw: decoded.append(kw["encoded_token"]) or real_decode(**kw))
+    with app.test_request_context():
+        short = create_access_token(identity=str(_user(db_session, "staf").id),
+                                    expires_delta=dt.timedelta(seconds=30))
+    assert _token_works(app.test_client(), short)
+    assert _token_works(app.test_client(), short)
+    assert decoded == [short]
+
+    class _Later(dt.datetime):  # PyJWT's clock, a minute on
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime.now(tz) + dt.timedelta(minutes=1)
+
+    monkeypatch.setattr(jwt.api_jwt, "datetime", _Later)
+    monkeypatch.setattr("app.sessions.time", SimpleNamespace(time=lambda: time.time() + 60))
+    refused = app.test_client().get("/api/v1/menu/", headers=_bearer(short))
+    assert refused.status_code == 401
+    assert "expired" in refused.get_data(as_text=True).lower()
+
+
+def test_a_kept_token_still_ends_with_its_session(app, db_session, login):
+    """Keeping a token's claims does not keep the account's access: a logout elsewhere ends
+    the token at its next request, decoded or kept."""
+    token = _token(app.test_client(), "kasubbag")["access_token"]
+    assert _token_works(app.test_client(), token) and _token_works(app.test_client(), token)
+    browser = app.test_client()
+    login(browser, "kasubbag")
+    browser.get("/logout/")
+    assert not _token_works(app.test_client(), token)
+
+
+def test_a_forged_token_is_never_kept(app):
+    token = _token(app.test_client(), "staf")["access_token"]
+    head, claims, signature = token.split(".")
+    forged = f"{head}.{claims}.{signature[:-4]}AAAA"
+    for _ in range(2):
+        assert app.test_client().get("/api/v1/menu/", headers=_bearer(forged)).status_code \
+            in (401, 422)
+    assert _token_works(app.test_client(), token)
