@@ -276,6 +276,11 @@ class UnitScopeFilter(BaseFilter):
             return query
         return query.filter(unit_clause(self.model, self.column_name, unit_id))
 
+    def statement_key(self, _value):
+        """All that apply() reads: the unit, afresh on every request. A REST statement built
+        under it is kept under it (app/views/kept_statements.py)."""
+        return "unit", current_scope_unit_id()
+
 
 # Who reads personnel matters (a reprimand, an evaluation report) of anyone; everyone else reads
 # only those that concern them or that they made.
@@ -310,6 +315,17 @@ class PersonalFilter(BaseFilter):
         clause = personal_clause(self.model, current_app.appbuilder.sm.current_user,
                                  self.column_name)
         return query if clause is None else query.filter(clause)
+
+    def statement_key(self, _value):
+        """All that personal_clause() reads of the request: the account, its roles and its
+        pelaksana, afresh on every request (app/views/kept_statements.py)."""
+        if not has_request_context():
+            return "personal", None
+        user = current_app.appbuilder.sm.current_user
+        if not getattr(user, "is_authenticated", False):
+            return "personal", "anonymous"
+        return ("personal", user.id, getattr(user, "pelaksana_id", None),
+                frozenset(role.name for role in user.roles))
 
 
 def unit_clause(model, path: str, unit_id: int):

@@ -38,7 +38,7 @@ from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.utils.base import is_column_dotted
 from flask_babel import gettext
-from sqlalchemy import BigInteger, Integer
+from sqlalchemy import BigInteger, Integer, bindparam
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
@@ -49,11 +49,13 @@ from app.services import db_errors
 from app.views.counting import CappedCount, CountingMixin, capped, count_cap
 from app.views.display import to_local
 from app.views.filters import IkuFilterConverter
+from app.views.kept_statements import KeptStatementsMixin, filters_key
 from app.views.list_widget import IkuListWidget
 from app.views.select_plan import CachedSelectMixin, RecordsMixin
 
 
-class IkuSQLAInterface(CountingMixin, RecordsMixin, CachedSelectMixin, SQLAInterface):
+class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedSelectMixin,
+                       SQLAInterface):
     filter_converter_class = IkuFilterConverter
 
     def __init__(self, obj, session=None, text_relations: dict | None = None,
@@ -123,14 +125,25 @@ class IkuSQLAInterface(CountingMixin, RecordsMixin, CachedSelectMixin, SQLAInter
             cap = count_cap(self.count_limit, page, page_size) if paged else None
             # the capped count rides in the page's own SELECT, one statement less; not beside
             # a REST column list through FAB's path (a to-many column selects keys first)
-            counter = (self._capped_count(base, filters, cap).scalar_subquery()
-                       if cap and self.get_pk() is not None
-                       and (plan is not None or select_columns is None) else None)
+            counting = bool(cap and self.get_pk() is not None
+                            and (plan is not None or select_columns is None))
             counted = None
             if plan is not None:
-                result, counted = self.record_rows(plan, base, filters, order_column,
-                                                   order_direction, page, page_size, counter)
+                def build():
+                    counter = (self._capped_count(base, filters, cap).scalar_subquery()
+                               if counting else None)
+                    return self.records_statement(plan, base, filters, order_column,
+                                                  order_direction, page, page_size, counter)
+
+                keyed = filters_key(filters)
+                key = None if keyed is None else (
+                    "list", tuple(select_columns), keyed, order_column, order_direction, page,
+                    page_size, cap)
+                rows = self.run_statement(self.kept_statement(key, build))
+                result, counted = plan.records(rows, counting)
             else:
+                counter = self._capped_count(base, filters, cap).scalar_subquery() \
+                    if counting else None
                 query = self.apply_all(base, filters, order_column, order_direction, page,
                                        page_size, select_columns, outer_default_load)
                 rows = (query if counter is None else query.add_columns(counter)).all()
@@ -181,10 +194,23 @@ class IkuSQLAInterface(CountingMixin, RecordsMixin, CachedSelectMixin, SQLAInter
                 return super().get(id, self._in_scope(filters), select_columns,
                                    outer_default_load)
             scoped = self._in_scope(filters)
-            by_key = scoped.copy() if scoped else self.get_filters()
-            by_key.add_filter(self.get_pk_name(), self.FilterEqual, id)
-            rows, _ = self.record_rows(plan, self.session.query(self.obj), by_key)
-            return rows[0] if rows else None
+            key_column = self.list_columns.get(self.get_pk_name())
+            keyed = filters_key(scoped)
+            if keyed is not None and isinstance(getattr(key_column, "type", None), Integer):
+                def build():
+                    return self.records_statement(
+                        plan, self.session.query(self.obj), scoped
+                    ).where(key_column == bindparam("iku_key"))
+
+                statement = self.kept_statement(("show", tuple(select_columns), keyed), build)
+                rows = self.run_statement(statement, {"iku_key": int(id)})  # checked above
+            else:
+                by_key = scoped.copy() if scoped else self.get_filters()
+                by_key.add_filter(self.get_pk_name(), self.FilterEqual, id)
+                rows = self.run_statement(self.records_statement(
+                    plan, self.session.query(self.obj), by_key))
+            records, _ = plan.records(rows, counted=False)
+            return records[0] if records else None
 
     def get_related_obj(self, col_name, value):
         """FAB looks up a relation filter's value by id; an impossible id matches nothing."""

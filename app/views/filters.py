@@ -11,6 +11,8 @@ from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_babel import lazy_gettext
 from sqlalchemy import or_
 
+from app.views.kept_statements import value_key
+
 
 def _like_pattern(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -26,6 +28,7 @@ def relation_text_filter(columns: tuple[str, ...]) -> type[BaseFilter]:
     class FilterRelationTextContains(BaseFilter):
         name = lazy_gettext("Contains")
         arg_name = None
+        statement_key = staticmethod(value_key)  # its clause: the columns and the value
 
         def apply(self, query, value):
             if not value:

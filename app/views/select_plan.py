@@ -122,6 +122,11 @@ class RecordsPlan:
     plain: tuple[tuple[str, int], ...]
     nested: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
 
+    def records(self, rows, counted: bool) -> tuple[list[SimpleNamespace], int | None]:
+        """The rows as records and, when the SELECT `counted`, the count its last column
+        carries (None when the page is empty)."""
+        return [self.record(row) for row in rows], (rows[0][-1] if rows and counted else None)
+
     def record(self, row) -> SimpleNamespace:
         """What the schema reads of a model row, attribute by attribute; a relation the outer
         join did not find is None, as on the model."""
@@ -155,11 +160,10 @@ class RecordsMixin:
             plans[key] = self._build_records_plan(key)
         return plans[key]
 
-    def record_rows(self, plan: RecordsPlan, query, filters, order_column="",
-                    order_direction="", page=None, page_size=None, counter=None):
-        """FAB's _apply_inner_all over `query` with the plan's joins, then its columns; with
-        `counter` (a scalar subquery) also its value, read from the first row (None when the
-        page is empty)."""
+    def records_statement(self, plan: RecordsPlan, query, filters, order_column="",
+                          order_direction="", page=None, page_size=None, counter=None):
+        """FAB's _apply_inner_all over `query` with the plan's joins, as a SELECT of the plan's
+        columns; with `counter` (a scalar subquery) also its value, last."""
         aliases = {}
         for relation in plan.relations:
             for target, onclause in relation.joins:
@@ -173,9 +177,7 @@ class RecordsMixin:
                                     add_pk=True)
         query = self.apply_pagination(query, page, page_size)
         extra = () if counter is None else (counter,)
-        rows = query.with_entities(*plan.expressions, *extra).all()
-        counted = rows[0][-1] if rows and counter is not None else None
-        return [plan.record(row) for row in rows], counted
+        return query.with_entities(*plan.expressions, *extra).statement
 
     def _build_records_plan(self, columns: tuple[str, ...]) -> RecordsPlan | None:
         key = self.get_pk_name()

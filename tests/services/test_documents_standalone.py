@@ -68,3 +68,22 @@ def test_a_cycle_document_kind_is_refused(db_session, bureau):
     with pytest.raises(documents.DocumentNotFoundError):
         standalone.issue(db_session, bureau["c_ppk1"], "memo_usulan_tim",
                          pelaksana_id=bureau["c_staf1"].pelaksana_id)
+
+
+def test_the_api_keeps_each_persons_view_apart(reprimand, app, bureau, api_token):
+    """The personal scope through the REST API, asked in turn by people who may and may not
+    read the reprimand: each answer is the asker's own (app/views/kept_statements.py keeps
+    one statement per account, roles and pelaksana)."""
+    from tests.conftest import PASSWORD
+
+    for name in ("c_staf1", "c_staf2", "c_ppk1"):
+        app.appbuilder.sm.reset_password(bureau[name].id, PASSWORD)
+    client = app.test_client()
+    for _ in range(2):
+        for name, sees in (("c_staf1", True), ("c_staf2", False), ("kabag", True),
+                           ("c_ppk1", True), ("staf", False)):
+            headers = api_token(name)
+            listed = client.get("/api/v1/document/", headers=headers).get_data(as_text=True)
+            shown = client.get(f"/api/v1/document/{reprimand.id}", headers=headers)
+            assert (reprimand.number in listed) is sees, name
+            assert (shown.status_code == 200) is sees, name

@@ -1,0 +1,125 @@
+"""A REST answer's SELECT kept per worker (app/views/kept_statements.py): reused only under the
+same columns, order, page, filters with their values, and unit scope; the rows read afresh."""
+
+from __future__ import annotations
+
+import prison
+import pytest
+
+from app.models.org import OrgUnit
+from app.views.datamodel import IkuSQLAInterface
+from app.views.kept_statements import filters_key, value_key
+from tests.conftest import UNIT_A, UNIT_B
+
+LIST = "/api/v1/org-unit/"
+
+
+@pytest.fixture
+def built(app, monkeypatch):
+    """The models whose statements were built in this test, from an empty keep."""
+    for view in app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        if datamodel is not None:
+            datamodel.__dict__.pop("_kept_statements", None)
+    seen = []
+    real = IkuSQLAInterface.records_statement
+
+    def counting(self, *args, **kwargs):
+        seen.append(self.obj.__name__)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(IkuSQLAInterface, "records_statement", counting)
+    return seen
+
+
+def _codes(client, headers, url=LIST) -> list[str]:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return sorted(row["code"] for row in response.get_json()["result"])
+
+
+def _unit(db_session, code) -> OrgUnit:
+    return db_session.query(OrgUnit).filter_by(code=code).one()
+
+
+def test_the_same_request_builds_its_statement_once(client, api_token, built):
+    headers = api_token("karo")
+    first = _codes(client, headers)
+    assert _codes(client, headers) == first and len(first) > 2
+    assert built.count("OrgUnit") == 1
+
+
+def test_each_liaison_gets_its_own_units_statement(client, api_token, built):
+    """The same URL, asked by liaisons of two units and by the bureau, one after the other in
+    one worker: each sees its own scope, never the statement kept for another."""
+    for _ in range(2):
+        assert _codes(client, api_token("pengguna1")) == [UNIT_A]
+        assert _codes(client, api_token("pengguna2")) == [UNIT_B]
+        everything = _codes(client, api_token("karo"))
+        assert UNIT_A in everything and UNIT_B in everything
+    assert built.count("OrgUnit") == 3
+
+
+def test_a_show_is_kept_per_scope_with_the_id_bound(client, api_token, db_session, built):
+    mine, other = _unit(db_session, UNIT_A), _unit(db_session, UNIT_B)
+    liaison, bureau = api_token("pengguna1"), api_token("karo")
+    assert client.get(f"{LIST}{other.id}", headers=bureau).get_json()["result"]["code"] == UNIT_B
+    assert client.get(f"{LIST}{other.id}", headers=liaison).status_code == 404
+    assert client.get(f"{LIST}{mine.id}", headers=liaison).get_json()["result"]["code"] == UNIT_A
+    assert client.get(f"{LIST}{mine.id}", headers=bureau).get_json()["result"]["code"] == UNIT_A
+    assert built.count("OrgUnit") == 2  # one per scope, whatever the id
+
+
+def test_a_filter_value_is_part_of_the_key(client, api_token, built):
+    headers = api_token("karo")
+
+    def named(word):
+        q = prison.dumps({"filters": [{"col": "code", "opr": "eq", "value": word}]})
+        return _codes(client, headers, f"{LIST}?q={q}")
+
+    assert named(UNIT_A) == [UNIT_A]
+    assert named(UNIT_B) == [UNIT_B]
+    assert named(UNIT_A) == [UNIT_A]
+    assert built.count("OrgUnit") == 2
+
+
+def test_pages_and_orders_are_kept_apart(client, api_token):
+    headers = api_token("karo")
+
+    def page(number, direction="asc"):
+        q = prison.dumps({"page": number, "page_size": 2, "order_column": "code",
+                          "order_direction": direction})
+        return [row["code"] for row in client.get(f"{LIST}?q={q}", headers=headers)
+                .get_json()["result"]]
+
+    first, second, last = page(0), page(1), page(0, "desc")
+    assert len(first) == len(second) == 2 and not set(first) & set(second)
+    assert first == sorted(first) and last == sorted(last, reverse=True) and last != first
+    assert page(0) == first and page(1) == second
+
+
+def test_the_rows_are_read_afresh(client, api_token, db_session):
+    headers = api_token("karo")
+    before = _codes(client, headers)
+    unit = _unit(db_session, UNIT_B)
+    unit.code = "ZZTEST"
+    db_session.commit()
+    after = _codes(client, headers)
+    assert "ZZTEST" in after and UNIT_B not in after and len(after) == len(before)
+
+
+def test_values_that_python_finds_equal_are_kept_apart():
+    assert value_key(1) != value_key(True) != value_key(1.0)
+    assert value_key([1, "a"]) == value_key((1, "a"))
+    assert value_key({"a": 1}) is not None and filters_key(None) == ()
+
+
+def test_a_filter_that_reads_more_than_its_value_is_never_kept(app):
+    """FAB's relation filters look a row up by id: such a list is built on every request."""
+    from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
+
+    interface = next(view.datamodel for view in app.appbuilder.baseviews
+                     if type(view).__name__ == "OrgUnitAssignmentApi")
+    filters = interface.get_filters()
+    filters.add_filter("org_unit", FilterRelationOneToManyEqual, 1)
+    assert filters_key(filters) is None
