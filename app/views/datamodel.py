@@ -15,6 +15,8 @@ everywhere without touching a view:
 - a relation named in `text_relations` is searched by text ("Contains" over the target's
   columns) instead of FAB's select box of EVERY target row, which renders thousands of
   <option>s into each list page once the target table is large (pelaksana, users, ...);
+- a REST answer's SELECT is built once per worker for each set of what shapes it and run on
+  the request's connection (app/views/kept_statements.py);
 - a datetime read for a list, a show page or an export is the office's wall-clock time
   (app.views.display): the one place where stored UTC becomes WIB.
 - the interface of a relation's target (get_related_interface: the choices of every select
@@ -107,6 +109,52 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
         len() instead of a second scan, a page's count may be capped (count_limit), and a
         model's `default_order` applies when no order is asked for."""
         filters = self._in_scope(filters)
+        # built only when a statement is: a kept REST statement needs none
+        base = functools.cache(lambda: self._base_query(order_column, page_size, select_columns))
+        with self._refused_as_bad_request():
+            plan = self.records_plan(select_columns)
+            paged = page is not None or page_size is not None
+            cap = count_cap(self.count_limit, page, page_size) if paged else None
+            # the capped count rides in the page's own SELECT, one statement less; not beside
+            # a REST column list through FAB's path (a to-many column selects keys first)
+            counting = bool(cap and self.get_pk() is not None
+                            and (plan is not None or select_columns is None))
+            counted = None
+            if plan is not None:
+                def build():
+                    counter = (self._capped_count(base(), filters, cap).scalar_subquery()
+                               if counting else None)
+                    return self.records_statement(plan, base(), filters, order_column,
+                                                  order_direction, page, page_size, counter)
+
+                keyed = filters_key(filters)
+                key = None if keyed is None else (
+                    "list", tuple(select_columns), keyed, order_column, order_direction, page,
+                    page_size, cap)
+                rows = self.run_statement(self.kept_statement(key, build))
+                result, counted = plan.records(rows, counting)
+            else:
+                counter = self._capped_count(base(), filters, cap).scalar_subquery() \
+                    if counting else None
+                query = self.apply_all(base(), filters, order_column, order_direction, page,
+                                       page_size, select_columns, outer_default_load)
+                rows = (query if counter is None else query.add_columns(counter)).all()
+                if rows and counter is not None:
+                    counted = rows[0][-1]
+                name = self.obj.__name__
+                result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
+            if paged:
+                count = (capped(counted, cap) if counted is not None
+                         else self.query_count(base(), filters, select_columns, cap=cap))
+                if self.on_page is not None and select_columns is None:
+                    self.on_page(result)
+            elif select_columns and self.exists_col_to_many(select_columns):
+                count = self.query_count(base(), filters, select_columns)  # joined rows repeat
+            else:
+                count = len(result)
+        return count, result
+
+    def _base_query(self, order_column, page_size, select_columns):
         base = self.session.query(self.obj)
         if not order_column and getattr(self.obj, "default_order", None):
             # A model's own order (e.g. units as the standard lists them) where FAB has none:
@@ -119,48 +167,7 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
             # (event history page 200: 3 ms -> 11 ms).
             base = base.options(*(selectinload(getattr(self.obj, name))
                                   for name in self.list_relations))
-        with self._refused_as_bad_request():
-            plan = self.records_plan(select_columns)
-            paged = page is not None or page_size is not None
-            cap = count_cap(self.count_limit, page, page_size) if paged else None
-            # the capped count rides in the page's own SELECT, one statement less; not beside
-            # a REST column list through FAB's path (a to-many column selects keys first)
-            counting = bool(cap and self.get_pk() is not None
-                            and (plan is not None or select_columns is None))
-            counted = None
-            if plan is not None:
-                def build():
-                    counter = (self._capped_count(base, filters, cap).scalar_subquery()
-                               if counting else None)
-                    return self.records_statement(plan, base, filters, order_column,
-                                                  order_direction, page, page_size, counter)
-
-                keyed = filters_key(filters)
-                key = None if keyed is None else (
-                    "list", tuple(select_columns), keyed, order_column, order_direction, page,
-                    page_size, cap)
-                rows = self.run_statement(self.kept_statement(key, build))
-                result, counted = plan.records(rows, counting)
-            else:
-                counter = self._capped_count(base, filters, cap).scalar_subquery() \
-                    if counting else None
-                query = self.apply_all(base, filters, order_column, order_direction, page,
-                                       page_size, select_columns, outer_default_load)
-                rows = (query if counter is None else query.add_columns(counter)).all()
-                if rows and counter is not None:
-                    counted = rows[0][-1]
-                name = self.obj.__name__
-                result = [getattr(row, name) if hasattr(row, name) else row for row in rows]
-            if paged:
-                count = (capped(counted, cap) if counted is not None
-                         else self.query_count(base, filters, select_columns, cap=cap))
-                if self.on_page is not None and select_columns is None:
-                    self.on_page(result)
-            elif select_columns and self.exists_col_to_many(select_columns):
-                count = self.query_count(base, filters, select_columns)  # joined rows repeat
-            else:
-                count = len(result)
-        return count, result
+        return base
 
     @contextlib.contextmanager
     def _refused_as_bad_request(self):
