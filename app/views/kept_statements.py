@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from flask_appbuilder.models.sqla import filters as fab
 
-STATEMENTS_KEPT = 512  # per interface and worker; past it they are all forgotten
+# per worker, all interfaces together; past it they are all forgotten. A statement with its
+# joins and count subquery holds ~35 KB (a REST work-item list, measured): ~35 MB at most.
+STATEMENTS_KEPT = 1000
+_kept: dict = {}
 
 # FAB's filters whose clause is a function of the column and the value alone.
 _VALUE_ONLY = frozenset({
@@ -71,12 +74,12 @@ class KeptStatementsMixin:
         time when `key` is None."""
         if key is None:
             return build()
-        kept = self.__dict__.setdefault("_kept_statements", {})
-        statement = kept.get(key)
+        key = (self, key)  # the interface itself: its model, scope path and relations
+        statement = _kept.get(key)
         if statement is None:
-            if len(kept) >= STATEMENTS_KEPT:
-                kept.clear()
-            statement = kept[key] = build()
+            if len(_kept) >= STATEMENTS_KEPT:
+                _kept.clear()
+            statement = _kept[key] = build()
         return statement
 
     def run_statement(self, statement, params=None):

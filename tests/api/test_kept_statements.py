@@ -7,6 +7,7 @@ import prison
 import pytest
 
 from app.models.org import OrgUnit
+from app.views import kept_statements
 from app.views.datamodel import IkuSQLAInterface
 from app.views.kept_statements import filters_key, value_key
 from tests.conftest import UNIT_A, UNIT_B
@@ -17,10 +18,7 @@ LIST = "/api/v1/org-unit/"
 @pytest.fixture
 def built(app, monkeypatch):
     """The models whose statements were built in this test, from an empty keep."""
-    for view in app.appbuilder.baseviews:
-        datamodel = getattr(view, "datamodel", None)
-        if datamodel is not None:
-            datamodel.__dict__.pop("_kept_statements", None)
+    monkeypatch.setattr(kept_statements, "_kept", {})
     seen = []
     real = IkuSQLAInterface.records_statement
 
@@ -123,3 +121,13 @@ def test_a_filter_that_reads_more_than_its_value_is_never_kept(app):
     filters = interface.get_filters()
     filters.add_filter("org_unit", FilterRelationOneToManyEqual, 1)
     assert filters_key(filters) is None
+
+
+def test_what_is_kept_is_bounded(client, api_token, monkeypatch):
+    monkeypatch.setattr(kept_statements, "_kept", {})
+    monkeypatch.setattr(kept_statements, "STATEMENTS_KEPT", 3)
+    headers = api_token("karo")
+    for word in ("A", "B", "C", "D", "E"):
+        q = prison.dumps({"filters": [{"col": "code", "opr": "ct", "value": word}]})
+        assert client.get(f"{LIST}?q={q}", headers=headers).status_code == 200
+        assert len(kept_statements._kept) <= 3
