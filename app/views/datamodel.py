@@ -134,12 +134,21 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
                 rows = self.run_statement(self.kept_statement(key, build))
                 result, counted = plan.records(rows, counting)
             else:
-                counter = self._capped_count(base(), filters, cap).scalar_subquery() \
-                    if counting else None
-                query = self.apply_all(base(), filters, order_column, order_direction, page,
-                                       page_size, select_columns, outer_default_load)
-                rows = (query if counter is None else query.add_columns(counter)).all()
-                if rows and counter is not None:
+                def build():
+                    counter = (self._capped_count(base(), filters, cap).scalar_subquery()
+                               if counting else None)
+                    query = self.apply_all(base(), filters, order_column, order_direction,
+                                           page, page_size, select_columns,
+                                           outer_default_load)
+                    return query if counter is None else query.add_columns(counter)
+
+                # a list page's query, kept as a Query: it loads objects exactly as before
+                keyed = filters_key(filters) if select_columns is None and paged else None
+                key = None if keyed is None else (
+                    "objects", keyed, order_column, order_direction, page, page_size, cap,
+                    outer_default_load)
+                rows = self.kept_statement(key, build).with_session(self.session).all()
+                if rows and counting:
                     counted = rows[0][-1]
                 name = self.obj.__name__
                 result = [getattr(row, name) if hasattr(row, name) else row for row in rows]

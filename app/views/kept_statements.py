@@ -1,20 +1,21 @@
-"""A REST answer's SELECT, built once per worker for each set of everything that shapes it.
+"""A list's statement, built once per worker for each set of everything that shapes it.
 
 Building a REST list's statement through FAB (its filters, joins, order, pagination, the
 capped count as a subquery) and running it through the ORM session was a fifth to a third of
 the answer's work, every time, for a statement that comes out the same for the same request
-(bench/README.md, "Sixth step"). The built SELECT is kept, keyed by the columns, order,
-page, page size, count cap and every filter with its value, and run on the request's
-connection: the rows are read from the database on every request, only the statement is
-reused. A show answer keeps one statement per interface and scope, its key bound.
+(bench/README.md, "Sixth step"). The built statement is kept, keyed by the columns, order,
+page, page size, count cap and every filter with its value: a REST answer's SELECT runs on
+the request's connection, a list page's query (which loads model objects) on the request's
+session. The rows are read from the database on every request; only the statement is
+reused. A REST show keeps one statement per interface and scope, its key bound.
 
 The key must hold everything a filter reads when it builds its clause. FAB's filters on a
-column read only their value; the unit scope reads the current user's unit, computed afresh
-on every request and put in the key (UnitScopeFilter.statement_key). A filter that reads
-anything else (the user, the time, a row looked up by id: FAB's relation filters, the
-personal and supervision scopes, a function's value) has no key, and its statement is built
-as before on every request. A statement is never shared across keys, so a cached one can
-never widen or narrow what a request may see.
+column read only their value; the unit scope reads the current user's unit and the personal
+scope the account, its roles and pelaksana, computed afresh on every request and put in the
+key (their statement_key). A filter that reads anything else (the time, a row looked up by
+id: FAB's relation filters, the supervision scope's hierarchy, a function's value) has no
+key, and its statement is built as before on every request. A statement is never shared
+across keys, so a kept one can never widen or narrow what a request may see.
 """
 
 from __future__ import annotations
