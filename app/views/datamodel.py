@@ -101,7 +101,9 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
     def wrap(cls, datamodel: SQLAInterface, text_relations: dict | None = None,
              count_limit: int | None = None):
         """The same model and session under this interface; views declare FAB's own class."""
-        return cls(datamodel.obj, datamodel._session, text_relations, count_limit)
+        interface = cls(datamodel.obj, datamodel._session, text_relations, count_limit)
+        interface.keeps_statements = True
+        return interface
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
@@ -119,13 +121,16 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
             # a REST column list through FAB's path (a to-many column selects keys first)
             counting = bool(cap and self.get_pk() is not None
                             and (plan is not None or select_columns is None))
+
+            def counter():
+                return self._capped_count(base(), filters, cap).scalar_subquery() \
+                    if counting else None
+
             counted = None
             if plan is not None:
                 def build():
-                    counter = (self._capped_count(base(), filters, cap).scalar_subquery()
-                               if counting else None)
                     return self.records_statement(plan, base(), filters, order_column,
-                                                  order_direction, page, page_size, counter)
+                                                  order_direction, page, page_size, counter())
 
                 keyed = filters_key(filters)
                 key = None if keyed is None else (
@@ -135,12 +140,10 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
                 result, counted = plan.records(rows, counting)
             else:
                 def build():
-                    counter = (self._capped_count(base(), filters, cap).scalar_subquery()
-                               if counting else None)
                     query = self.apply_all(base(), filters, order_column, order_direction,
                                            page, page_size, select_columns,
                                            outer_default_load)
-                    return query if counter is None else query.add_columns(counter)
+                    return query.add_columns(counter()) if counting else query
 
                 # a list page's query, kept as a Query: it loads objects exactly as before
                 keyed = filters_key(filters) if select_columns is None and paged else None

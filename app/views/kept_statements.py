@@ -68,12 +68,17 @@ def filters_key(filters) -> tuple | None:
 
 
 class KeptStatementsMixin:
-    """Mixed in before FAB's SQLAInterface (app.views.datamodel.IkuSQLAInterface)."""
+    """Mixed in before FAB's SQLAInterface (app.views.datamodel.IkuSQLAInterface).
+    `keeps_statements`: set on a view's or API's own interface, which lives as long as the
+    app; FAB makes a relation's interface afresh for each use, and what it kept would only
+    crowd out the others."""
+
+    keeps_statements = False
 
     def kept_statement(self, key, build):
         """The statement kept under `key`, built by `build()` the first time; built every
         time when `key` is None."""
-        if key is None:
+        if key is None or not self.keeps_statements:
             return build()
         key = (self, key)  # the interface itself: its model, scope path and relations
         statement = _kept.get(key)

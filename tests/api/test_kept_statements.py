@@ -131,3 +131,15 @@ def test_what_is_kept_is_bounded(client, api_token, monkeypatch):
         q = prison.dumps({"filters": [{"col": "code", "opr": "ct", "value": word}]})
         assert client.get(f"{LIST}?q={q}", headers=headers).status_code == 200
         assert len(kept_statements._kept) <= 3
+
+
+def test_only_a_views_own_interface_keeps_statements(app, client, api_token, monkeypatch):
+    """FAB makes a relation's interface afresh for each use (the choices of a field)."""
+    monkeypatch.setattr(kept_statements, "_kept", {})
+    api = next(view for view in app.appbuilder.baseviews
+               if type(view).__name__ == "OrgUnitAssignmentApi")
+    related = api.datamodel.get_related_interface("org_unit")
+    assert api.datamodel.keeps_statements and not related.keeps_statements
+    with app.test_request_context():
+        related.query(page=0, page_size=5)
+    assert kept_statements._kept == {}
