@@ -15,8 +15,8 @@ everywhere without touching a view:
 - a relation named in `text_relations` is searched by text ("Contains" over the target's
   columns) instead of FAB's select box of EVERY target row, which renders thousands of
   <option>s into each list page once the target table is large (pelaksana, users, ...);
-- a REST answer's SELECT is built once per worker for each set of what shapes it and run on
-  the request's connection (app/views/kept_statements.py);
+- a list's statement (a REST answer's SELECT, run on the request's connection; a page's
+  Query) is built once per worker for each set of what shapes it (app/views/kept_statements.py);
 - a datetime read for a list, a show page or an export is the office's wall-clock time
   (app.views.display): the one place where stored UTC becomes WIB.
 - the interface of a relation's target (get_related_interface: the choices of every select
