@@ -24,6 +24,7 @@ from app.services import db_errors, validation
 from app.views.base import enforce_unit_scope
 from app.views.counting import CappedCount
 from app.views.datamodel import IkuSQLAInterface
+from app.views.select_plan import selectable
 
 
 class _CachedSchemaValidation:
@@ -115,13 +116,14 @@ class BaseModelApi(ModelRestApi):
         self.datamodel.records = not self._select_what_computed_columns_read()
 
     def _select_what_computed_columns_read(self) -> bool:
-        """FAB's list query loads only the listed columns; a computed one (a model property,
-        e.g. a complaint's complainant shown as "dirahasiakan") reads others, which then
-        arrive by one lazy SELECT per row. With such a column, the list loads whole rows."""
+        """FAB's list query loads only the listed columns; a computed one (a Python property
+        of the model) reads others, which then arrive by one lazy SELECT per row. With such
+        a column, the list loads whole rows. A hybrid property (a complaint's complainant,
+        "dirahasiakan" when confidential) is no such column: it is selected as its SQL."""
         model = self.datamodel
         computed = [name for name in self.list_select_columns
                     if "." not in name and not model.is_relation(name)
-                    and name not in model.list_columns]
+                    and name not in model.list_columns and not selectable(model.obj, name)]
         if computed:
             kept = [name for name in self.list_select_columns if name not in computed]
             self.list_select_columns = kept + [name for name in model.list_columns

@@ -38,8 +38,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    case,
     event,
+    literal,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.audit import AuditSpec
@@ -162,14 +165,25 @@ class Complaint(Model):
             return "verify"
         return "follow_up" if self.is_open else None
 
-    @property
+    @hybrid_property
     def complainant_listed(self) -> str:
-        """The complainant as every list, export and API shows it."""
+        """The complainant as every list, export and API shows it. Also an SQL expression,
+        so that a REST list selects it as a column (app/views/select_plan.py)."""
         return HIDDEN if self.confidential else self.complainant_name
 
-    @property
+    @complainant_listed.inplace.expression
+    @classmethod
+    def _complainant_listed(cls):
+        return case((cls.confidential.is_(True), literal(HIDDEN)), else_=cls.complainant_name)
+
+    @hybrid_property
     def contact_listed(self) -> str | None:
         return HIDDEN if self.confidential else self.complainant_contact
+
+    @contact_listed.inplace.expression
+    @classmethod
+    def _contact_listed(cls):
+        return case((cls.confidential.is_(True), literal(HIDDEN)), else_=cls.complainant_contact)
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.subject}"

@@ -24,6 +24,7 @@ from flask_appbuilder.utils.base import (
     is_column_dotted,
 )
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.orm import Load, aliased, contains_eager, joinedload
 from sqlalchemy.sql.elements import BinaryExpression
 
@@ -187,13 +188,13 @@ class RecordsMixin:
         for column in (key, *(name for name in columns if name != key)):
             root, _, leaf = column.partition(".")
             if not leaf:
-                if not _is_column(self.obj, root):
+                if not selectable(self.obj, root):
                     return None
                 plain.append((root, len(expressions)))
                 expressions.append(getattr(self.obj, root))
                 continue
             if "." in leaf or not self.is_relation_many_to_one(root) \
-                    or not _is_column(self.get_related_model(root), leaf):
+                    or not selectable(self.get_related_model(root), leaf):
                 return None
             if root not in relations:
                 relation = relations[root] = self._joined_relation(root)
@@ -209,7 +210,11 @@ class RecordsMixin:
                                  for root, (index, leaves) in nested.items()))
 
 
-def _is_column(model, name: str) -> bool:
-    """A mapped column attribute (a column or a column_property), not a relation or a Python
-    property: what a SELECT can read."""
-    return name in sa_inspect(model).column_attrs
+def selectable(model, name: str) -> bool:
+    """What a SELECT can read: a mapped column attribute (a column or a column_property) or a
+    hybrid property (its SQL expression); not a relation or a plain Python property."""
+    mapper = sa_inspect(model)
+    if name in mapper.column_attrs:
+        return True
+    descriptor = mapper.all_orm_descriptors.get(name)
+    return getattr(descriptor, "extension_type", None) is HybridExtensionType.HYBRID_PROPERTY

@@ -107,8 +107,8 @@ def test_records_answer_as_model_objects(app, client, api_token, demo_rows, user
 
 
 def test_records_plan_only_what_a_row_can_answer(app):
-    """Plain columns and many-to-one leaves are read as rows; a to-many column, a property or
-    an API with a computed column keeps FAB's model objects."""
+    """Plain columns, hybrid properties and many-to-one leaves are read as rows; a to-many
+    column or a Python property keeps FAB's model objects."""
     apis = {type(api).__name__: api for api in _apis(app)}
     items = apis["WorkItemApi"].datamodel
     assert items.records_plan(apis["WorkItemApi"].list_select_columns) is not None
@@ -119,4 +119,7 @@ def test_records_plan_only_what_a_row_can_answer(app):
     assert cycles.records_plan(["id", "units.org_unit_id"]) is None  # to-many
     proposals = apis["ChangeProposalApi"]
     assert proposals.datamodel.records_plan(proposals.list_select_columns) is None  # indicators.id
-    assert apis["ComplaintApi"].datamodel.records is False  # complainant_listed is computed
+    complaints = apis["ComplaintApi"].datamodel
+    assert complaints.records is True  # complainant_listed: a hybrid, selected as its SQL
+    assert complaints.records_plan(["id", "complainant_listed"]) is not None
+    assert complaints.records_plan(["id", "stage"]) is None  # a Python property
