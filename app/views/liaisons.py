@@ -33,6 +33,11 @@ class NoLiaisonFilter(BaseFilter):
     def apply(self, query, value):
         return query.filter(OrgUnit.active.is_(True), ~service.has_liaison_clause())
 
+    def statement_key(self, _value):
+        """Its clause holds only constants: one kept statement serves every request
+        (app/views/kept_statements.py)."""
+        return type(self).__name__
+
 
 class AssignLiaisonForm(DynamicForm):
     user = SelectField(_l("Existing account"), coerce=int, validators=[Optional()],

@@ -143,3 +143,18 @@ def test_only_a_views_own_interface_keeps_statements(app, client, api_token, mon
     with app.test_request_context():
         related.query(page=0, page_size=5)
     assert kept_statements._kept == {}
+
+
+def test_a_list_page_keeps_its_query_per_scope(app, client, login, monkeypatch):
+    """The open-items page: its own base filter reads nothing of the request, the unit scope
+    reads the unit; the bureau's query and a liaison's are kept apart."""
+    monkeypatch.setattr(kept_statements, "_kept", {})
+    built = []
+    real = IkuSQLAInterface.apply_all
+    monkeypatch.setattr(IkuSQLAInterface, "apply_all", lambda self, *a, **kw: (
+        built.append(self.obj.__name__), real(self, *a, **kw))[1])
+    for username in ("karo", "pengguna1", "karo", "pengguna1"):
+        login(client, username)
+        assert client.get("/workitemview/list/").status_code == 200
+        client.get("/logout/")
+    assert built.count("WorkItem") == 2
