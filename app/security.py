@@ -277,8 +277,8 @@ class UnitScopeFilter(BaseFilter):
         return query.filter(unit_clause(self.model, self.column_name, unit_id))
 
     def statement_key(self, _value):
-        """All that apply() reads: the unit, afresh on every request. A REST statement built
-        under it is kept under it (app/views/kept_statements.py)."""
+        """All that apply() reads: the unit, afresh on every request. A list's statement
+        built under it is kept under it (app/views/kept_statements.py)."""
         return "unit", current_scope_unit_id()
 
 

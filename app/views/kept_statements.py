@@ -67,6 +67,14 @@ def filters_key(filters) -> tuple | None:
     return tuple(parts)
 
 
+class ConstantClauseFilter:
+    """Mixed into a filter whose clause holds only constants (it reads neither its value nor
+    the request): one kept statement serves every request."""
+
+    def statement_key(self, _value):
+        return type(self).__name__
+
+
 class KeptStatementsMixin:
     """Mixed in before FAB's SQLAInterface (app.views.datamodel.IkuSQLAInterface).
     `keeps_statements`: set on a view's or API's own interface, which lives as long as the

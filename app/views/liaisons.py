@@ -22,9 +22,10 @@ from app.services import liaisons as service
 from app.services.cycles.people import user_name
 from app.views.base import BaseModelView
 from app.views.cycles.tasks import current_user
+from app.views.kept_statements import ConstantClauseFilter
 
 
-class NoLiaisonFilter(BaseFilter):
+class NoLiaisonFilter(ConstantClauseFilter, BaseFilter):
     """Active units with no active Pengguna account linked to them. Applied, never offered."""
 
     name = "Without liaison"
@@ -32,11 +33,6 @@ class NoLiaisonFilter(BaseFilter):
 
     def apply(self, query, value):
         return query.filter(OrgUnit.active.is_(True), ~service.has_liaison_clause())
-
-    def statement_key(self, _value):
-        """Its clause holds only constants: one kept statement serves every request
-        (app/views/kept_statements.py)."""
-        return type(self).__name__
 
 
 class AssignLiaisonForm(DynamicForm):

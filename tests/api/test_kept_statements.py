@@ -9,7 +9,7 @@ import pytest
 from app.models.org import OrgUnit
 from app.views import kept_statements
 from app.views.datamodel import IkuSQLAInterface
-from app.views.kept_statements import filters_key, value_key
+from app.views.kept_statements import UNKEYED, filters_key, value_key
 from tests.conftest import UNIT_A, UNIT_B
 
 LIST = "/api/v1/org-unit/"
@@ -109,7 +109,8 @@ def test_the_rows_are_read_afresh(client, api_token, db_session):
 def test_values_that_python_finds_equal_are_kept_apart():
     assert value_key(1) != value_key(True) != value_key(1.0)
     assert value_key([1, "a"]) == value_key((1, "a"))
-    assert value_key({"a": 1}) is not None and filters_key(None) == ()
+    assert value_key({"a": 1}) is UNKEYED and value_key([1, {"a": 1}]) is UNKEYED
+    assert filters_key(None) == ()
 
 
 def test_a_filter_that_reads_more_than_its_value_is_never_kept(app):

@@ -36,6 +36,7 @@ from app.views.cycles.display import (
     name_page_items,
     reason_text,
 )
+from app.views.kept_statements import ConstantClauseFilter
 from app.views.search_form import ChoiceSearchMixin
 
 
@@ -50,7 +51,7 @@ def _sla_of(item: WorkItem) -> str:
     return fmt.sla_label(item_sla(item, dt.datetime.now(dt.UTC), _schedule()).status)
 
 
-class OpenItemsFilter(BaseFilter):
+class OpenItemsFilter(ConstantClauseFilter, BaseFilter):
     """Base filter of the open-items list: ready, in progress or paused, in an active cycle.
     No arg_name: it is never offered to users, only applied."""
 
@@ -60,11 +61,6 @@ class OpenItemsFilter(BaseFilter):
     def apply(self, query, value):
         return query.filter(WorkItem.status.in_(OPEN_STATUSES),
                             WorkItem.cycle.has(Cycle.status == CycleStatus.ACTIVE))
-
-    def statement_key(self, _value):
-        """Its clause holds only constants: one kept statement serves every request
-        (app/views/kept_statements.py)."""
-        return type(self).__name__
 
 
 class CycleView(ChoiceSearchMixin, BaseModelView):
