@@ -76,13 +76,20 @@ def install(engine, prepare: bool = True) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.autocommit \
-                and dbapi_connection.pgconn.transaction_status == TransactionStatus.IDLE:
+        """Marks the connections this module switched: one whose user asked for autocommit
+        (`isolation_level="AUTOCOMMIT"`: VACUUM, CREATE INDEX CONCURRENTLY) stays in it for
+        every statement, or VACUUM would be sent inside the BEGIN it refuses."""
+        fairy = connection.connection
+        dbapi_connection = fairy.dbapi_connection
+        ours = (connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
+                and dbapi_connection.pgconn.transaction_status == TransactionStatus.IDLE)
+        fairy.info["iku_reads"] = ours
+        if ours and not dbapi_connection.autocommit:
             dbapi_connection.autocommit = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(_connection, cursor, statement, _parameters, context, _many):
+    def _before(connection, cursor, statement, _parameters, context, _many):
         dbapi_connection = cursor.connection
-        if dbapi_connection.autocommit and not _reads(cursor, statement, context):
+        if dbapi_connection.autocommit and connection.connection.info.get("iku_reads") \
+                and not _reads(cursor, statement, context):
             dbapi_connection.autocommit = False

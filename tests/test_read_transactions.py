@@ -161,3 +161,20 @@ def test_a_server_side_cursor_runs_in_a_transaction(engine):
 def _count_all(engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(Holiday)).scalar()
+
+
+def test_a_connection_asked_for_autocommit_stays_in_it(engine):
+    """VACUUM refuses to run inside a transaction: what a caller put in autocommit itself
+    (bench/seed_large.py, a migration's CREATE INDEX CONCURRENTLY) gets no BEGIN."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM holiday")
+        conn.execute(insert(Holiday).values(date=DAY, name="Uji"))
+        status = conn.connection.dbapi_connection.pgconn.transaction_status
+    assert status == TransactionStatus.IDLE
+    assert _holidays(engine) == 1
+    with Session(engine) as session:  # the pool's next user is switched as before
+        session.execute(text("SELECT 1"))
+        session.execute(delete(Holiday).where(Holiday.date == DAY))
+        assert session.connection().connection.dbapi_connection.pgconn.transaction_status \
+            == TransactionStatus.INTRANS
+    assert _holidays(engine) == 1  # rolled back
