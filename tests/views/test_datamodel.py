@@ -59,6 +59,37 @@ def test_relation_columns_of_a_list_cost_no_statement_per_row(app, db_session, s
     assert (count, len(rows), len(statements)) == (25, 25, 2)  # the count and the page
 
 
+def test_a_list_page_joins_its_relations_on_the_first_pages(app, db_session, statements):
+    """A list page's many-to-one columns come with its rows: joined into the page's SELECT
+    while it skips fewer than JOINED_OFFSET rows, then one SELECT ... IN per relation (a deep
+    OFFSET would join every skipped row too). The same rows either way, no load per row."""
+    from app.views.datamodel import JOINED_OFFSET
+
+    _add_pelaksana(db_session, JOINED_OFFSET + 30)
+    model = IkuSQLAInterface(Pelaksana, count_limit=1000)
+    model.list_relations = ("position", "section")
+
+    def page(number: int) -> tuple[int, list[str]]:
+        db_session.expunge_all()
+        statements.clear()
+        _count, rows = model.query(model.get_filters(), "name", "asc", page=number,
+                                   page_size=25)
+        shown = [f"{row.name}/{row.position}/{row.section}" for row in rows]
+        return len(statements), shown
+
+    first, first_rows = page(0)
+    assert first == 1 and len(first_rows) == 25
+    assert "JOIN position" in statements[0] and "JOIN section" in statements[0]
+    deep_number = JOINED_OFFSET // 25 + 1
+    deep, deep_rows = page(deep_number)
+    assert deep == 3 and deep_rows
+    expected = [f"{p.name}/{p.position}/{p.section}" for p in db_session.query(Pelaksana)
+                .order_by(Pelaksana.name).offset(25 * deep_number).limit(25)]
+    assert deep_rows == expected
+    assert first_rows == [f"{p.name}/{p.position}/{p.section}" for p in
+                          db_session.query(Pelaksana).order_by(Pelaksana.name).limit(25)]
+
+
 def test_count_matches_fab_under_filters_and_order(app, db_session):
     _add_pelaksana(db_session, 12)
     _add_pelaksana(db_session, 3, start=50, name="Budi")
