@@ -271,3 +271,31 @@ def test_the_worker_loop_stops_when_asked_and_drains_with_once(db_session, smtp)
     asked = iter([False, False, True])
     total = mail.work(db_session, poll_seconds=0.05, should_stop=lambda: next(asked, True))
     assert total.sent == 0 and len(smtp.messages) == 1
+
+
+def test_queue_summary_counts_each_status_up_to_its_cap_in_one_statement(db_session,
+                                                                       monkeypatch):
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from app.services.mail import reading
+
+    monkeypatch.setattr(reading, "SUMMARY_LIMIT", 3)
+    for n in range(5):
+        mail.queue(db_session, f"penerima{n}@iku.test", f"Memorandum {n}", "Isi")
+    failed = mail.queue(db_session, "gagal@iku.test", "Gagal", "Isi")
+    failed.status, failed.last_error = MailStatus.FAILED, "550 tidak ada"
+    waiting = mail.queue(db_session, "sibuk@iku.test", "Ditunda", "Isi")
+    waiting.last_error = "421 sibuk"
+    db_session.commit()
+    seen = []
+    listen = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        summary = mail.queue_summary(db_session)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert summary["counts"] == {"queued": 3, "sending": 0, "sent": 0, "failed": 1}
+    assert summary["capped"] == {"queued"}  # six queued: "> 3"
+    assert summary["waiting_error"] == "421 sibuk"  # a failed email's answer is not "waiting"
+    assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1
