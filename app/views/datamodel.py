@@ -176,6 +176,10 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
             # A model's own order (e.g. units as the standard lists them) where FAB has none:
             # the select boxes of relation fields and lists without a base_order.
             base = base.order_by(*(getattr(self.obj, name) for name in self.obj.default_order))
+        elif not order_column and isinstance(self.get_pk_name(), str):
+            # else by key: without any ORDER BY the database returns rows in whatever order
+            # its plan yields, and consecutive pages could repeat or skip rows
+            base = base.order_by(self.get_pk())
         if select_columns is None and page_size and self.list_relations:
             # A list page's rows read their relations (an event's item and user, formatted by
             # the view), loaded with the page, not one by one per row: joined into the page's
