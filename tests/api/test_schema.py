@@ -123,3 +123,21 @@ def test_records_plan_only_what_a_row_can_answer(app):
     assert complaints.records is True  # complainant_listed: a hybrid, selected as its SQL
     assert complaints.records_plan(["id", "complainant_listed"]) is not None
     assert complaints.records_plan(["id", "stage"]) is None  # a Python property
+
+
+def test_records_read_relations_by_subquery_unless_ordered_by_one(app, db_session):
+    """A REST answer's relation leaves are correlated subqueries, not outer joins (PostgreSQL
+    plans each join afresh on every request); ordered by a relation's column, it joins it.
+    That both answer alike is test_records_answer_as_model_objects."""
+    from app.models.cycles import WorkItem
+
+    items = {type(api).__name__: api for api in _apis(app)}["WorkItemApi"].datamodel
+    plan = items.records_plan(["id", "cycle.code", "org_unit.code", "org_unit.name"])
+
+    def sql(order_column: str) -> str:
+        return str(items.records_statement(plan, db_session.query(WorkItem),
+                                           items.get_filters(), order_column, "asc", 0, 25))
+
+    by_position = sql("position")
+    assert "JOIN" not in by_position and by_position.count("SELECT") == 4
+    assert "JOIN cycle" in sql("cycle.code")
