@@ -39,7 +39,7 @@ def apply_proposals() -> None:
     """BENCH_PROPOSED=1: changes bench/README.md proposes to files the bench does not own,
     applied here so their effect can be measured before anyone makes them."""
     from app.views import org, users
-    from app.views.datamodel import ScaledViewMixin
+    from app.views.scaled_view import ScaledViewMixin
 
     org.CompetenceRecordView.search_relation_text = {"pelaksana": ("name", "nip")}
     users.IkuUserDBModelView = type("IkuUserDBModelView", (ScaledViewMixin, users.IkuUserDBModelView),

@@ -57,7 +57,7 @@ class Cycle(Model):
 
     __tablename__ = "cycle"
     # A table that grows every year: list filters find a cycle by typing its code or title
-    # instead of a select box of every cycle (app.views.datamodel.ScaledViewMixin).
+    # instead of a select box of every cycle (app.views.scaled_view.ScaledViewMixin).
     search_text = ("code", "title")
 
     id: Mapped[int] = mapped_column(primary_key=True)

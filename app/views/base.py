@@ -8,7 +8,7 @@ Workarounds on top of Flask-AppBuilder live here, once:
 - a record a liaison adds is pinned to its own unit, and one it edits cannot leave it;
 - app.views.editing.EditFormsMixin: per-user read-only columns, and a refused save that keeps
   what was typed;
-- app.views.datamodel.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
+- app.views.scaled_view.ScaledViewMixin: a cheap count (capped with `count_limit`), no N+1 on
   relation columns, and `search_relation_text` for relations too large for a select box;
 - app.views.search_form.IkuSearchWidget: the search form's static fields rendered once;
 - app.views.display.DisplayMixin: every value shown as a person reads it (Ya/Tidak, "–",
@@ -31,10 +31,10 @@ from app.security import (
     scope_filters,
 )
 from app.services import db_errors, validation
-from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin, display_value  # noqa: F401  (re-exported)
 from app.views.editing import EditFormsMixin
 from app.views.lists import ExportMixin
+from app.views.scaled_view import ScaledViewMixin
 from app.views.search_form import IkuSearchWidget
 
 

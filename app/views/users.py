@@ -32,9 +32,9 @@ from wtforms.validators import DataRequired, StopValidation
 from app.security import IkuSecurityManager
 from app.services import access, permission_words
 from app.services.passwords import POLICY_HINT, validate_password
-from app.views.datamodel import ScaledViewMixin
 from app.views.display import DisplayMixin
 from app.views.fields import email_validator
+from app.views.scaled_view import ScaledViewMixin
 
 LOCKED_MESSAGE = _l(
     "Account locked after too many failed logins. Please contact the administrator to "
