@@ -73,7 +73,14 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
     scope_path: str | None = None  # set on a relation's target interface only
 
     def get_related_interface(self, col_name: str):
-        related = super().get_related_interface(col_name)
+        """The interface of a relation's target, kept per column: FAB builds one (inspecting
+        the mapper) on every call, and a select box calls once per option for its key (the
+        open-items page: 22 a request). Nothing FAB or the app does mutates it. Its scope path
+        is looked up on each call: the first call comes while views are still registering."""
+        kept = self.__dict__.setdefault("_related_interfaces", {})
+        related = kept.get(col_name)
+        if related is None:
+            related = kept[col_name] = super().get_related_interface(col_name)
         related.scope_path = scope_path(related.obj)
         return related
 

@@ -135,15 +135,31 @@ def test_what_is_kept_is_bounded(client, api_token, monkeypatch):
 
 
 def test_only_a_views_own_interface_keeps_statements(app, client, api_token, monkeypatch):
-    """FAB makes a relation's interface afresh for each use (the choices of a field)."""
+    """A relation's interface (the choices of a field) is kept per column but keeps no
+    statement: its filters come from the field, the form or the API's _info."""
     monkeypatch.setattr(kept_statements, "_kept", {})
     api = next(view for view in app.appbuilder.baseviews
                if type(view).__name__ == "OrgUnitAssignmentApi")
     related = api.datamodel.get_related_interface("org_unit")
+    assert api.datamodel.get_related_interface("org_unit") is related
     assert api.datamodel.keeps_statements and not related.keeps_statements
     with app.test_request_context():
         related.query(page=0, page_size=5)
     assert kept_statements._kept == {}
+
+
+def test_a_kept_relation_interface_follows_the_scope_registered_later(app, monkeypatch):
+    """A form's select box may ask for its relation's interface before the target's own view
+    has registered its unit scope: the kept interface takes the scope when it is there."""
+    from app import security
+    from app.models.cycles import WorkItem
+    from app.models.org import OrgUnit
+
+    monkeypatch.setattr(security, "_SCOPE_PATHS", {})
+    items = IkuSQLAInterface(WorkItem)
+    assert items.get_related_interface("org_unit").scope_path is None
+    security.register_scope_path(OrgUnit, "id")
+    assert items.get_related_interface("org_unit").scope_path == "id"
 
 
 def test_a_list_page_keeps_its_query_per_scope(app, client, login, monkeypatch):
