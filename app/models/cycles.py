@@ -173,6 +173,8 @@ class WorkItem(Model):
         Index("ix_work_item_unit_status", "org_unit_id", "status"),
         # the API's list order (FAB adds the pk): without it, a sort of every item
         Index("ix_work_item_position", "position", "id"),
+        # the same order within a unit: a liaison's list (migration 0004)
+        Index("ix_work_item_unit_position", "org_unit_id", "position", "id"),
         # a step's number is its rank among its cycle's steps (naming.load_family counts
         # them for each item it names): the steps alone, not every item of the cycle
         Index("ix_work_item_step", "cycle_id", "position",
