@@ -44,9 +44,12 @@ def _configure_postgresql(engine) -> None:
     """PostgreSQL compiles a query to machine code (JIT) once its estimated cost passes
     jit_above_cost; a list over a million rows is estimated far above it even with LIMIT 25,
     and the compilation took 23 ms of the audit trail's 24 (bench/run_lists.py). Pages run
-    short queries: JIT is off for the app's connections, as PostgreSQL advises for OLTP. Set
-    when a connection opens (not as a startup option, which a pooler such as PgBouncer may
-    refuse), committed so that the pool's rollback keeps it."""
+    short queries: JIT is off for the app's connections, as PostgreSQL advises for OLTP.
+    Parallel workers likewise: a liaison's first page of 20 events was planned as a parallel
+    scan of the whole history, and starting the two workers made it 13-35 ms instead of
+    1.5-2 ms (EXPLAIN ANALYZE, bench/README.md "Seventh step"); the audit trail 38 -> 27 ms.
+    Set when a connection opens (not as a startup option, which a pooler such as PgBouncer
+    may refuse), committed so that the pool's rollback keeps it."""
     if engine.dialect.name != "postgresql":
         return
     from sqlalchemy import event
@@ -54,6 +57,7 @@ def _configure_postgresql(engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
         dbapi_connection.execute("SET jit = off")
+        dbapi_connection.execute("SET max_parallel_workers_per_gather = 0")
         dbapi_connection.commit()
 
 

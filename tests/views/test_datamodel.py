@@ -252,7 +252,7 @@ def test_list_rows_with_actions_and_locked_rows(app, client, login, db_session, 
     assert ("delete", str(first.id)) not in links and ("edit", str(first.id + 1)) in links
 
 
-def test_postgresql_pages_run_without_jit(app, db_session):
+def test_postgresql_pages_run_without_jit_or_parallel_workers(app, db_session):
     """A list over a million rows is estimated costly enough for JIT, whose compilation was
     most of the audit trail's time (app/__init__.py)."""
     from sqlalchemy import text
@@ -260,6 +260,8 @@ def test_postgresql_pages_run_without_jit(app, db_session):
     if db_session.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     assert db_session.execute(text("SHOW jit")).scalar() == "off"
+    # nor parallel workers: starting them cost a liaison's 20-event page 13-35 ms
+    assert db_session.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
 
 
 def test_audit_trail_names_its_records_with_one_query_per_type(app, client, login, db_session,
