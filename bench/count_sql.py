@@ -28,12 +28,12 @@ DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/iku_bench"
 
 
 def login_clients(app, users: dict, password: str) -> tuple[dict, dict]:
-    """One logged-in test client per auth kind: "jwt" gets a bearer header, any other a
+    """One logged-in test client per auth kind: "jwt..." gets a bearer header, any other a
     session cookie. Returns (clients, headers) by auth kind."""
     clients, headers = {}, {}
     for auth, username in users.items():
         client = app.test_client()
-        if auth == "jwt":
+        if auth.startswith("jwt"):
             response = client.post("/api/v1/security/login", json={
                 "username": username, "password": password, "provider": "db"})
             headers[auth] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
@@ -47,7 +47,7 @@ def login_clients(app, users: dict, password: str) -> tuple[dict, dict]:
 
 def instrumented_clients(app, db, users: dict, password: str):
     """Time every SQL statement the app runs (the returned list fills as requests run) and log
-    in one test client per auth kind: "jwt" gets a bearer header, any other a session cookie."""
+    in one test client per auth kind: "jwt..." gets a bearer header, any other a session cookie."""
 
     statements: list[list] = []
 

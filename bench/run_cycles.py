@@ -191,7 +191,7 @@ def http_login(url: str, users: dict[str, str]) -> dict[str, dict[str, str]]:
     opener = urllib.request.build_opener(_NoRedirect)
     headers = {}
     for auth, username in users.items():
-        if auth == "jwt":
+        if auth.startswith("jwt"):
             body = json.dumps({"username": username, "password": PASSWORD, "provider": "db"})
             request = urllib.request.Request(f"{url}/api/v1/security/login", data=body.encode(),
                                              headers={"Content-Type": "application/json"})

@@ -12,7 +12,8 @@ The data: bench/seed_cycles.py (1,000 cycles, 108k work items, ~1M work events) 
 bench/seed_lists.py (1M audit entries, 5,000 pelaksana, 200k outbound mails, 50k documents,
 20k complaints) in iku_bench_cycles. As whom: the Kepala Biro (`karo`, session cookie or JWT);
 the audit trail and the outbox as `auditor` (only Admin and Auditor may read them); "Tugas saya"
-as the Staf user with the most open tasks.
+as the Staf user with the most open tasks; three lists also as the liaison of Sekretariat
+Presiden (`setpres`), whose unit scope narrows them.
 
 1. Sanity, in this process: each route once, its status, rows on the page (HTML table rows, a
    REST list's `result`), `count` of a REST list, <option>s in the page (select boxes) and size;
@@ -97,6 +98,10 @@ def pick_routes(conn, app) -> tuple[list[tuple[str, str, str | None]], dict[str,
         ("api work-event list", "/api/v1/work-event/", "jwt"),
         (f"api work-item list ({k(sizes['work_item'])})", "/api/v1/work-item/", "jwt"),
         ("api work-item show", f"/api/v1/work-item/{item[0]}", "jwt"),
+        # a unit's liaison: the same lists narrowed to one unit (Sekretariat Presiden)
+        ("event history p1, liaison", "/workeventview/list/", "liaison"),
+        ("api work-event list, liaison", "/api/v1/work-event/", "jwt_liaison"),
+        ("api work-item list, liaison", "/api/v1/work-item/", "jwt_liaison"),
         (f"audit trail ({audit}, auditor)", "/audittimelineview/list/", "auditor"),
         (f"audit entries ({k(sizes['audit_entry'])}, auditor)", "/auditentryview/list/",
          "auditor"),
@@ -117,7 +122,8 @@ def pick_routes(conn, app) -> tuple[list[tuple[str, str, str | None]], dict[str,
         ("hand-written event history p1", "/bench/hand/event-history", "karo"),
         ("hand-written api work-event list", "/bench/hand/api-work-event", "jwt"),
     ]
-    return routes, {"karo": "karo", "jwt": "karo", "staff": staff[0], "auditor": "auditor"}
+    return routes, {"karo": "karo", "jwt": "karo", "staff": staff[0], "auditor": "auditor",
+                    "liaison": "setpres", "jwt_liaison": "setpres"}
 
 
 # --------------------------------------------------------------------------- sanity
