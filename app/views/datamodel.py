@@ -2,8 +2,7 @@
 
 Every page and REST API goes through BaseModelView/BaseModelApi, which swap the view's
 SQLAInterface for this one (app.views.scaled_view.ScaledViewMixin, usable on any FAB
-ModelView), so the fixes apply
-everywhere without touching a view:
+ModelView), so the fixes apply everywhere without touching a view:
 
 - the count: FAB counts `SELECT count(*) FROM (SELECT <every column> ... ORDER BY ...)` with
   the list's load options; here it is `SELECT count(pk) FROM <table> WHERE <filters>`, and
@@ -115,7 +114,7 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
               page_size=None, select_columns=None, outer_default_load=False):
         """FAB's query(), but an unpaginated result (a select box's choices) is counted by
         len() instead of a second scan, a page's count may be capped (count_limit), and a
-        model's `default_order` applies when no order is asked for."""
+        model's `default_order`, else its key, applies when no order is asked for."""
         filters = self._in_scope(filters)
         # built only when a statement is: a kept REST statement needs none
         base = functools.cache(

@@ -77,9 +77,11 @@ class ConstantClauseFilter:
 
 class KeptStatementsMixin:
     """Mixed in before FAB's SQLAInterface (app.views.datamodel.IkuSQLAInterface).
-    `keeps_statements`: set on a view's or API's own interface, which lives as long as the
-    app; FAB makes a relation's interface afresh for each use, and what it kept would only
-    crowd out the others."""
+    `keeps_statements`: set on a view's or API's own interface, whose lists were measured. A
+    relation's interface (select boxes, the API's related-field lookups) keeps none: it was
+    made afresh for each use when this was written, and is kept per column only since
+    (IkuSQLAInterface.get_related_interface); whether its few statements are worth keeping
+    was not measured."""
 
     keeps_statements = False
 

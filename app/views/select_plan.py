@@ -152,8 +152,8 @@ class RecordsMixin:
     answered column is a column), a column list of plain columns and many-to-one leaves
     ("cycle.code") is selected as such, with FAB's own filters, order and pagination (a leaf
     as a correlated subquery, or through FAB's join when the order is a relation's column),
-    and each row becomes a record the schema reads like the model. Anything else (a to-many column, a
-    property, a deeper path) is selected as FAB selects it."""
+    and each row becomes a record the schema reads like the model. Anything else (a to-many
+    column, a property, a deeper path) is selected as FAB selects it."""
 
     records = False
 
@@ -199,7 +199,6 @@ class RecordsMixin:
         if not isinstance(key, str) or self.exists_col_to_many(list(columns)):
             return None
         expressions, plain, nested, relations = [], [], {}, {}
-        correlated: list | None = []
         for column in (key, *(name for name in columns if name != key)):
             root, _, leaf = column.partition(".")
             if not leaf:
@@ -207,8 +206,6 @@ class RecordsMixin:
                     return None
                 plain.append((root, len(expressions)))
                 expressions.append(getattr(self.obj, root))
-                if correlated is not None:
-                    correlated.append(expressions[-1])
                 continue
             if "." in leaf or not self.is_relation_many_to_one(root) \
                     or not selectable(self.get_related_model(root), leaf):
@@ -220,19 +217,28 @@ class RecordsMixin:
                     return None
                 nested[root] = (len(expressions), [])
                 expressions.append(getattr(relation.entity, target_key))
-                if correlated is not None:
-                    correlated = None if foreign_key(relation) is None \
-                        else [*correlated, foreign_key(relation)]
             nested[root][1].append((leaf, len(expressions)))
             expressions.append(getattr(relations[root].entity, leaf))
-            if correlated is not None:
-                relation = relations[root]
-                correlated.append(select(expressions[-1]).where(relation.joins[0][1])
-                                  .scalar_subquery())
         return RecordsPlan(tuple(relations.values()), tuple(expressions), tuple(plain),
                            tuple((root, index, tuple(leaves))
                                  for root, (index, leaves) in nested.items()),
-                           None if correlated is None else tuple(correlated))
+                           correlated(expressions, nested, relations))
+
+
+def correlated(expressions: list, nested: dict, relations: dict) -> tuple | None:
+    """The SELECT list with no join: each relation's key is the listed model's foreign key,
+    each of its leaves a correlated subquery over the relation's one join; None when a
+    relation is reached otherwise (several steps, a custom join)."""
+    swapped = list(expressions)
+    for root, (key_index, leaves) in nested.items():
+        relation = relations[root]
+        swapped[key_index] = foreign_key(relation)
+        if swapped[key_index] is None:
+            return None
+        for _leaf, index in leaves:
+            swapped[index] = (select(expressions[index]).where(relation.joins[0][1])
+                              .scalar_subquery())
+    return tuple(swapped)
 
 
 def foreign_key(relation: JoinedRelation):

@@ -69,13 +69,19 @@ def test_a_list_page_joins_its_relations_on_the_first_pages(app, db_session, sta
     model = IkuSQLAInterface(Pelaksana, count_limit=1000)
     model.list_relations = ("position", "section")
 
+    def shown(rows) -> list[str]:
+        return [f"{row.name}/{row.position}/{row.section}" for row in rows]
+
     def page(number: int) -> tuple[int, list[str]]:
         db_session.expunge_all()
         statements.clear()
         _count, rows = model.query(model.get_filters(), "name", "asc", page=number,
                                    page_size=25)
-        shown = [f"{row.name}/{row.position}/{row.section}" for row in rows]
-        return len(statements), shown
+        return len(statements), shown(rows)
+
+    def expected(number: int) -> list[str]:
+        return shown(db_session.query(Pelaksana).order_by(Pelaksana.name)
+                     .offset(25 * number).limit(25))
 
     first, first_rows = page(0)
     assert first == 1 and len(first_rows) == 25
@@ -83,11 +89,8 @@ def test_a_list_page_joins_its_relations_on_the_first_pages(app, db_session, sta
     deep_number = JOINED_OFFSET // 25 + 1
     deep, deep_rows = page(deep_number)
     assert deep == 3 and deep_rows
-    expected = [f"{p.name}/{p.position}/{p.section}" for p in db_session.query(Pelaksana)
-                .order_by(Pelaksana.name).offset(25 * deep_number).limit(25)]
-    assert deep_rows == expected
-    assert first_rows == [f"{p.name}/{p.position}/{p.section}" for p in
-                          db_session.query(Pelaksana).order_by(Pelaksana.name).limit(25)]
+    assert deep_rows == expected(deep_number)
+    assert first_rows == expected(0)
 
 
 def test_count_matches_fab_under_filters_and_order(app, db_session):
@@ -254,13 +257,13 @@ def test_list_rows_with_actions_and_locked_rows(app, client, login, db_session, 
 
 def test_postgresql_pages_run_without_jit_or_parallel_workers(app, db_session):
     """A list over a million rows is estimated costly enough for JIT, whose compilation was
-    most of the audit trail's time (app/__init__.py)."""
+    most of the audit trail's time, and for parallel workers, whose start made a liaison's
+    first page of events ten times slower (app/__init__.py)."""
     from sqlalchemy import text
 
     if db_session.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     assert db_session.execute(text("SHOW jit")).scalar() == "off"
-    # nor parallel workers: starting them cost a liaison's 20-event page 13-35 ms
     assert db_session.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
 
 

@@ -74,8 +74,9 @@ def queue_summary(session: Session) -> dict:
                                  waiting.label("waiting_error"))).one()
     counts, capped = {}, set()
     for status in MailStatus:
-        counts[status.value] = min(row._mapping[status.value], SUMMARY_LIMIT)
-        if row._mapping[status.value] > SUMMARY_LIMIT:
+        found = row._mapping[status.value]
+        counts[status.value] = min(found, SUMMARY_LIMIT)
+        if found > SUMMARY_LIMIT:
             capped.add(status.value)
     return {"counts": counts, "capped": capped, "waiting_error": row.waiting_error}
 
