@@ -15,7 +15,7 @@ from app.views.list_widget import IkuListWidget
 
 
 class ScaledViewMixin:
-    """Mixed in before FAB's ModelView: this module's interface, plus
+    """Mixed in before FAB's ModelView: app.views.datamodel's interface, plus
 
     search_relation_text: {relation: (target columns)} for relations searched by typing
     instead of picking from a select box, e.g. {"pelaksana": ("name", "nip")}. FAB's box holds
