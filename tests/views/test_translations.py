@@ -77,3 +77,13 @@ def test_a_lazy_label_is_worded_once_per_request_and_language(app, monkeypatch):
         again = worded(label)
     assert first == ["Butir kerja"] * 5 and english == ["Item"] * 5 and again == "Butir kerja"
     assert len(calls) == 3  # once per language switch, never once per use
+
+
+def test_the_confirm_dialog_of_every_page_follows_the_language(client, login, en):
+    """The dialog a delete asks in: FAB's layout wrote its "Cancel" in English on every page."""
+    login(client, "karo")
+    page = client.get("/workeventview/list/").get_data(as_text=True)
+    dialog = page[page.index('id="modal-confirm"'):page.index('id="modal-alert"')]
+    assert 'data-dismiss="modal">Batal</button>' in dialog and "Cancel" not in dialog
+    page = en("karo").get("/workeventview/list/").get_data(as_text=True)
+    assert 'data-dismiss="modal">Cancel</button>' in page
