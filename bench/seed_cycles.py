@@ -177,7 +177,7 @@ ITEM_COPY = ["position", "depth", "code", "step_code", "label", "title", "kind",
              "paused_minutes", "completed_by_id", "status", "version_id"]
 ITEM_TIMES = ["planned_start", "planned_due", "ready_at", "clock_start", "due_at",
               "clock_paused_at", "started_at", "completed_at", "at_risk_at", "overdue_at"]
-EVENT_COPY = ["user_id", "on_behalf_of", "action", "note", "attachment_name",
+EVENT_COPY = ["org_unit_id", "user_id", "on_behalf_of", "action", "note", "attachment_name",
               "attachment_path", "attachment_sha256", "attachment_size", "details"]
 
 
@@ -283,7 +283,7 @@ def synthetic_events(conn, target: int, user_ids: dict[str, int], now: dt.dateti
     wanted = max(0, target - have)
     leaves = conn.execute(text("""
         SELECT w.cycle_id, w.id, w.ready_at, coalesce(w.completed_at, c.cancelled_at, :now),
-               w.on_behalf_of
+               w.on_behalf_of, w.org_unit_id
         FROM work_item w JOIN cycle c ON c.id = w.cycle_id
         WHERE w.is_leaf AND w.ready_at IS NOT NULL ORDER BY w.cycle_id, w.position"""),
         {"now": now.astimezone(dt.UTC).replace(tzinfo=None)}).all()
@@ -299,12 +299,12 @@ def synthetic_events(conn, target: int, user_ids: dict[str, int], now: dt.dateti
     written = 0
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(
-            "COPY work_event (cycle_id, item_id, user_id, on_behalf_of, action, note, details, "
-            "occurred_at) FROM STDIN") as out:
+            "COPY work_event (cycle_id, item_id, org_unit_id, user_id, on_behalf_of, action, "
+            "note, details, occurred_at) FROM STDIN") as out:
         for cid, rows in by_cycle.items():
             share = round(wanted * weights[cid] / total) if total else 0
             for _ in range(min(share, wanted - written)):
-                _cycle, item_id, ready, end, behalf = rows[rnd.randrange(len(rows))]
+                _cycle, item_id, ready, end, behalf, unit = rows[rnd.randrange(len(rows))]
                 span = max((end - ready).total_seconds(), 60.0)
                 at = ready + dt.timedelta(seconds=rnd.uniform(0, span))
                 action = rnd.choice(actions)
@@ -315,7 +315,7 @@ def synthetic_events(conn, target: int, user_ids: dict[str, int], now: dt.dateti
                 if action == "reassign":
                     details = json.dumps({"from_user_id": rnd.choice(staff),
                                           "to_user_id": rnd.choice(staff)})
-                out.write_row((cid, item_id, user, behalf, action, note, details, at))
+                out.write_row((cid, item_id, unit, user, behalf, action, note, details, at))
                 written += 1
     return written
 

@@ -259,7 +259,7 @@ class WorkItemApi(EngineApi):
 class WorkEventApi(BaseModelApi):
     datamodel = SQLAInterface(WorkEvent)
     resource_name = "work-event"
-    scope_column = "item.org_unit"
+    scope_column = "org_unit"
     include_route_methods = {"get", "get_list", "info"}
     list_columns = show_columns = EVENT_COLUMNS
     search_columns = ["cycle_id", "item", "action", "user", "occurred_at"]

@@ -265,6 +265,11 @@ class WorkEvent(Model):
     instance/attachments/<sha256>; the event keeps the original name, the path and the hash, so
     the file can be verified later. `details` holds what the action changed (reassigned from/to,
     items reopened by a return). Rows are never updated or deleted (enforced below).
+
+    `org_unit_id` is the item's unit, copied when the event is written (an item's unit is set
+    when its cycle is built and never changes): a liaison reads its unit's events, and with the
+    unit on the event that is one index range (ix_work_event_unit_time), not a look-up of each
+    event's item across the whole history (bench/README.md, "Eighth step").
     """
 
     __tablename__ = "work_event"
@@ -273,6 +278,7 @@ class WorkEvent(Model):
         # the history list's and the API's order, newest first (FAB adds the pk): without it,
         # a sort of the whole log at every page
         Index("ix_work_event_time", "occurred_at", "id"),
+        Index("ix_work_event_unit_time", "org_unit_id", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -281,6 +287,8 @@ class WorkEvent(Model):
         ForeignKey("work_item.id", ondelete="CASCADE"), index=True
     )
     item: Mapped[WorkItem | None] = relationship()
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    org_unit: Mapped[OrgUnit | None] = relationship()
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
     user: Mapped[IkuUser | None] = relationship()
     on_behalf_of: Mapped[str | None] = mapped_column(String(300))

@@ -97,7 +97,7 @@ def _timeline():
         _text(events.c.action).label("action"),
         _text("work_item").label("entity"),
         _text(events.c.item_id).label("entity_id"),
-        item(items.c.org_unit_id).label("unit_id"),
+        events.c.org_unit_id.label("unit_id"),
         events.c.details,
         _text(events.c.note).label("note"),
         _text(select(cycles.c.code).where(cycles.c.id == events.c.cycle_id).scalar_subquery())

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.models.cycles import WorkEvent, WorkEventImmutableError
 from app.services import cycles
+from app.services.audit_read import SOURCE_CYCLE, AuditTimelineRow
 from app.services.cycles.errors import (
     AttachmentInvalidError,
     CycleClosedError,
@@ -199,6 +200,25 @@ def test_units_deliver_their_own_share(run):
     run.do("complete", "s06@SETKEMEN", wib(8, 11), user="c_staf2")
     assert events(run, "s06@SETKEMEN")[0].on_behalf_of == "Sekretariat Kementerian"
     assert run.item("s06").status == "in_progress"
+
+
+def test_an_event_carries_its_items_unit(run):
+    """The unit a liaison reads the history under (WorkEvent.org_unit_id): a unit's share's
+    events carry that unit, a bureau step's carry none, like the cycle's own events."""
+    for step, at in (("s01", wib(4, 9)), ("s02", wib(5, 9)), ("s03", wib(6, 9)),
+                     ("s04", wib(7, 9)), ("s05", wib(8, 9))):
+        run.finish(step, at)
+    run.do("complete", "s06@SETPRES", wib(8, 10), user="pengguna1")
+    share = events(run, "s06@SETPRES")
+    assert [e.org_unit.code for e in share] == ["SETPRES"] * len(share) and share
+    assert {e.org_unit_id for e in events(run, "s01.a")} == {None}
+    started = run.session.scalars(select(WorkEvent).where(
+        WorkEvent.cycle_id == run.cycle_id, WorkEvent.item_id.is_(None))).all()
+    assert started and {e.org_unit_id for e in started} == {None}
+    trail = run.session.scalars(select(AuditTimelineRow.unit_id).where(
+        AuditTimelineRow.source == SOURCE_CYCLE,
+        AuditTimelineRow.source_id.in_([e.id for e in share]))).all()
+    assert trail == [share[0].org_unit_id] * len(share)  # the audit trail's unit column too
 
 
 def test_reassign(run, bureau):

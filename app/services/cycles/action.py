@@ -92,8 +92,10 @@ def lock_cycle(session: Session, cycle_id: int) -> Cycle:
 
 def add_event(session: Session, cycle: Cycle, item: WorkItem | None, person: Person | None,
               action: WorkEventAction, now: dt.datetime, **fields) -> WorkEvent:
-    """Events are only ever added: one row per action, never updated (see WorkEvent)."""
+    """Events are only ever added: one row per action, never updated (see WorkEvent). Each
+    carries its item's unit, the scope a liaison reads it under."""
     event = WorkEvent(cycle_id=cycle.id, item_id=item.id if item else None,
+                      org_unit_id=item.org_unit_id if item else None,
                       user_id=person.user_id if person else None, action=action,
                       occurred_at=to_db(now), **fields)
     session.add(event)

@@ -141,7 +141,7 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
     """The history, read-only (events are immutable); attachments downloadable in scope."""
 
     datamodel = SQLAInterface(WorkEvent)
-    scope_column = "item.org_unit"
+    scope_column = "org_unit"
     base_permissions = ["can_read", "can_export"]
     show_template = "cycles/event_show.html"
     search_relation_text = {"item": ("code", "title"),
