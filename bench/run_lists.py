@@ -12,8 +12,9 @@ The data: bench/seed_cycles.py (1,000 cycles, 108k work items, ~1M work events) 
 bench/seed_lists.py (1M audit entries, 5,000 pelaksana, 200k outbound mails, 50k documents,
 20k complaints) in iku_bench_cycles. As whom: the Kepala Biro (`karo`, session cookie or JWT);
 the audit trail and the outbox as `auditor` (only Admin and Auditor may read them); "Tugas saya"
-as the Staf user with the most open tasks; three lists also as the liaison of Sekretariat
-Presiden (`setpres`), whose unit scope narrows them.
+as the Staf user with the most open tasks; six lists also as the liaison of Sekretariat
+Presiden (`setpres`), whose unit scope narrows them (not the document register: the seeded
+documents are none of that unit's).
 
 1. Sanity, in this process: each route once, its status, rows on the page (HTML table rows, a
    REST list's `result`), `count` of a REST list, <option>s in the page (select boxes) and size;
@@ -102,6 +103,9 @@ def pick_routes(conn, app) -> tuple[list[tuple[str, str, str | None]], dict[str,
         ("event history p1, liaison", "/workeventview/list/", "liaison"),
         ("api work-event list, liaison", "/api/v1/work-event/", "jwt_liaison"),
         ("api work-item list, liaison", "/api/v1/work-item/", "jwt_liaison"),
+        ("work-item list, liaison", "/workitemview/list/", "liaison"),
+        ("complaint list, liaison", "/complaintview/list/", "liaison"),
+        ("api complaint list, liaison", "/api/v1/complaint/", "jwt_liaison"),
         (f"audit trail ({audit}, auditor)", "/audittimelineview/list/", "auditor"),
         (f"audit entries ({k(sizes['audit_entry'])}, auditor)", "/auditentryview/list/",
          "auditor"),
