@@ -117,6 +117,18 @@ def test_no_internal_code_reaches_a_reader(at_step6, en, db_session):
     assert "Step 5 session 2 c" in events
 
 
+def test_an_event_without_an_item_shows_the_placeholder(team, en, db_session):
+    """The cycle's own events (started, groups set) have no item: their cell reads "–" like
+    every empty cell, not blank."""
+    cycle = start_cycle(db_session, team)
+    started = db_session.scalars(select(WorkEvent).where(
+        WorkEvent.cycle_id == cycle.id, WorkEvent.action == "cycle_start")).one()
+    page = en("karo").get("/workeventview/list/").get_data(as_text=True)
+    row = page[page.index(f"/workeventview/show/{started.id}"):]
+    cells = re.findall(r"<td>(.*?)</td>", row[:row.index("</tr>")], re.S)
+    assert cells[1:3] == [cycle.code, "–"], cells
+
+
 def test_event_details_in_words(team, en, db_session):
     cycle = start_cycle(db_session, team)
     finish(db_session, team, cycle.id, "s01")
