@@ -85,10 +85,11 @@ def yes_no(value) -> str:
 
 
 def display_value(value):
-    """Any value as a page shows it, by its type; anything else (text, numbers, Markup) as
-    it is. Related records by their str(), several of them comma-separated: FAB would print
+    """Any value as a page shows it, by its type; nothing (None, or empty text such as the
+    item of a cycle's own event) as "–"; anything else (text, numbers, Markup) as it is.
+    Related records by their str(), several of them comma-separated: FAB would print
     a list as Python does ("[Admin]")."""
-    if value is None:
+    if value is None or value == "":
         return NOTHING
     if isinstance(value, bool):
         return yes_no(value)

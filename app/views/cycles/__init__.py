@@ -169,8 +169,7 @@ class WorkEventView(ChoiceSearchMixin, BaseModelView):
         super().__init__(**kwargs)
         computed_columns(self, on_page=self._on_page, cycle_code=lambda e: cycle_code(e.cycle_id),
                  action=labelled("action", fmt.ACTION_LABELS),
-                 item=lambda event: item_name(event.item) or None,  # a cycle's own: "–"
-                 details=details_text)
+                 item=lambda event: item_name(event.item), details=details_text)
 
     @staticmethod
     def _on_page(events: list[WorkEvent]) -> None:
