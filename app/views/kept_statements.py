@@ -78,10 +78,10 @@ class ConstantClauseFilter:
 class KeptStatementsMixin:
     """Mixed in before FAB's SQLAInterface (app.views.datamodel.IkuSQLAInterface).
     `keeps_statements`: set on a view's or API's own interface, whose lists were measured. A
-    relation's interface (select boxes, the API's related-field lookups) keeps none: it was
-    made afresh for each use when this was written, and is kept per column only since
-    (IkuSQLAInterface.get_related_interface); whether its few statements are worth keeping
-    was not measured."""
+    relation's interface (select boxes, the API's related-field lookups) keeps none: keeping
+    the open-items page's two select boxes' statements saved nothing measurable (2.49 vs
+    2.51 ms of CPU; the cost is running them and loading the rows, bench/README.md "Eighth
+    step")."""
 
     keeps_statements = False
 
