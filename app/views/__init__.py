@@ -4,6 +4,7 @@ from flask import current_app
 
 from app.api import register_apis
 from app.views import (
+    assets,
     audit,
     calendar,
     complaints,
@@ -18,6 +19,7 @@ from app.views import (
     iku_matrix,
     imports,
     liaisons,
+    list_links,
     mail,
     navbar,
     org,
@@ -35,6 +37,8 @@ def register_views(appbuilder) -> None:
     display.register_filters(current_app)
     home.register(current_app)
     navbar.register(current_app)
+    assets.register(current_app)
+    list_links.register(current_app)
     cycles.register(appbuilder)  # first: the daily work comes first in the menu
     dashboard.register(appbuilder)
     submissions.register(appbuilder)

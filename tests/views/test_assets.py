@@ -140,3 +140,51 @@ def test_the_checker_catches_outside_assets():
                         "https://fonts.example/css"]
     assert _css_references("url(data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'>)"
                            ) == []
+
+
+# --- the layout's asset tags, rendered once per process (app/views/assets.py) -----------------
+
+
+def _script_tags(page: str) -> list[str]:
+    return re.findall(r"<script src=\"[^\"]+\" nonce=\"[^\"]*\"></script>", page)
+
+
+def test_every_page_gets_fabs_asset_tags_with_its_own_nonce(client):
+    pages = []
+    for _ in range(2):
+        response = client.get("/login/")
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        pages.append((nonce, response.get_data(as_text=True)))
+    (first_nonce, first), (second_nonce, _) = pages
+    assert first_nonce != second_nonce
+    for nonce, page in pages:
+        scripts = _script_tags(page)
+        # FAB's three head scripts and four tail scripts, plus the app's date picker words
+        assert len(scripts) == 8, scripts
+        assert all(f'nonce="{nonce}"' in tag for tag in scripts)
+        assert "iku-nonce-placeholder" not in page
+    assert '<script src="/static/appbuilder/js/jquery-latest.js"' in first
+    assert '<link href="/static/appbuilder/css/bootstrap.min.css" rel="stylesheet">' in first
+
+
+def test_the_asset_tags_are_fabs_own(app, client):
+    """The cached blocks are what FAB's init.html renders for the same request."""
+    from flask import render_template_string
+
+    page = client.get("/login/").get_data(as_text=True)
+    nonce = re.search(r'<script src="/static/appbuilder/js/ab.js" nonce="([^"]+)"', page).group(1)
+    with app.test_request_context("/login/"):
+        fab = render_template_string(
+            '{% extends "appbuilder/init.html" %}', appbuilder=app.appbuilder,
+            csp_nonce=lambda: nonce)
+    for tag in re.findall(r"<(?:link|script) [^>]*>", fab):
+        assert tag in page
+
+
+def test_the_asset_tags_follow_the_script_root(client):
+    """Behind a proxy that mounts the app under a prefix, every asset is under it too."""
+    page = client.get("/login/", base_url="http://localhost/iku").get_data(as_text=True)
+    assert '<script src="/iku/static/appbuilder/js/jquery-latest.js"' in page
+    assert '<link href="/iku/static/appbuilder/css/ab.css" rel="stylesheet">' in page
+    assert '"/static/appbuilder/' not in page
+    assert '"/static/appbuilder/' in client.get("/login/").get_data(as_text=True)
