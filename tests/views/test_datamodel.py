@@ -9,7 +9,7 @@ import pytest
 from flask_appbuilder.models.sqla.filters import FilterContains
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
-from sqlalchemy import event
+from sqlalchemy import event, select
 from wtforms import StringField
 
 from app.extensions import db
@@ -308,22 +308,31 @@ def test_rest_list_loads_what_a_computed_column_reads(app, client, api_token, db
 def test_search_form_keeps_static_fields_and_rerenders_database_choices(app, client, login,
                                                                          db_session,
                                                                          monkeypatch):
-    """The search form is FAB's, byte for byte; a select box of database rows (sections)
-    shows a section added since, while text and fixed-choice fields come from the cache."""
+    """The search form is FAB's, byte for byte, with the request's active filters and nonce;
+    a select box of database rows (sections) shows a section added since, while text and
+    fixed-choice fields come from the cache."""
     from flask_appbuilder.widgets import SearchWidget
 
     login(client, "admin")
+    section = db_session.scalars(select(Section).order_by(Section.id)).first()
 
-    def search_form() -> str:
-        page = client.get("/pelaksanaview/list/").get_data(as_text=True)
+    def search_form(query: str = "") -> str:
+        response = client.get(f"/pelaksanaview/list/{query}")
+        page = response.get_data(as_text=True)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
         start = page.index('<form id="filter_form"')
-        return re.sub(r'nonce="[^"]*"', "", page[start:page.index("</script>", start)])
+        form = page[start:page.index("</script>", start)]
+        assert f'<script nonce="{nonce.group(1)}">' in form
+        return form.replace(nonce.group(1), "N")
 
-    ours = search_form()
-    assert "__None\\u003c" not in ours  # the blank choice of a relation reads "–"
+    filtered = f"?_flt_0_name=Budi&_flt_0_section={section.id}"
+    ours = [search_form(), search_form(filtered), search_form()]
+    assert "__None\\u003c" not in ours[0]  # the blank choice of a relation reads "–"
+    assert '[[\"name\", \"Starts with\", \"Budi\"]' not in ours[0]
+    assert '"Budi"' in ours[1] and '"Budi"' not in ours[2]
     view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "PelaksanaView")
     monkeypatch.setattr(view, "search_widget", SearchWidget)
-    assert search_form() == ours
+    assert [search_form(), search_form(filtered), search_form()] == ours
     monkeypatch.undo()
     db_session.add(Section(code="BARU-UJI", name="Bagian Baru Uji", kind="bagian"))
     db_session.commit()
