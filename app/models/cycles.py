@@ -165,6 +165,9 @@ class WorkItem(Model):
     """
 
     __tablename__ = "work_item"
+    # the step's plan, read by the engine and the item's page: a list decoding these three
+    # JSON values for each row spent most of its reading on them (app.views.datamodel)
+    list_unloaded = ("relative_deadline", "documents", "participants")
     __table_args__ = (
         UniqueConstraint("cycle_id", "code", name="uq_work_item_code"),
         Index("ix_work_item_cycle_position", "cycle_id", "position"),
@@ -273,6 +276,7 @@ class WorkEvent(Model):
     """
 
     __tablename__ = "work_event"
+    list_unloaded = ("details",)  # shown on an event's own page, not in a list
     __table_args__ = (
         Index("ix_work_event_cycle_time", "cycle_id", "occurred_at"),
         # the history list's and the API's order, newest first (FAB adds the pk): without it,

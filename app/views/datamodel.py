@@ -12,6 +12,9 @@ ModelView), so the fixes apply everywhere without touching a view:
   is counted by len() of its result, instead of by a second, identical scan;
 - many-to-one columns shown in a list are joined into the page's own SELECT: FAB leaves them
   to lazy loads, one statement per row unless the identity map happens to hold the target;
+- the columns a model names in `list_unloaded` (JSON a list never shows, such as a work
+  item's plan) are not read by a list page, of its rows or of their joined relations, unless
+  the list shows them: decoding them was most of the cost of reading a row;
 - a relation named in `text_relations` is searched by text ("Contains" over the target's
   columns) instead of FAB's select box of EVERY target row, which renders thousands of
   <option>s into each list page once the target table is large (pelaksana, users, ...);
@@ -39,7 +42,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from sqlalchemy import BigInteger, Integer, bindparam
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.exceptions import BadRequest
 
 from app.security import UnitScopeFilter, scope_filters, scope_path
@@ -62,8 +65,10 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
                  count_limit: int | None = None) -> None:
         self.text_relations = dict(text_relations or {})
         self.count_limit = count_limit
-        # many-to-one relations a list page shows (set by ScaledViewMixin from list_columns)
+        # many-to-one relations a list page shows, and what it shows (set by ScaledViewMixin
+        # from list_columns)
         self.list_relations: tuple[str, ...] = ()
+        self.listed: frozenset[str] = frozenset()
         # called with a list page's rows before they are shown: a view loads in one query
         # what its formatters would otherwise look up row by row
         self.on_page = None
@@ -182,6 +187,8 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
             # else by key: without any ORDER BY the database returns rows in whatever order
             # its plan yields, and consecutive pages could repeat or skip rows
             base = base.order_by(self.get_pk())
+        if select_columns is None and page_size:
+            base = base.options(*self._unloaded(self.obj, self.listed))
         if select_columns is None and page_size and self.list_relations:
             # A list page's rows read their relations (an event's item and user, formatted by
             # the view), loaded with the page, not one by one per row: joined into the page's
@@ -190,9 +197,18 @@ class IkuSQLAInterface(CountingMixin, KeptStatementsMixin, RecordsMixin, CachedS
             # relation, as PostgreSQL joins the rows an OFFSET skips too (event history page
             # 200: 3 ms -> 11 ms).
             loader = joinedload if (page or 0) * page_size < JOINED_OFFSET else selectinload
-            base = base.options(*(loader(getattr(self.obj, name))
-                                  for name in self.list_relations))
+            base = base.options(*(
+                loader(getattr(self.obj, name)).options(
+                    *self._unloaded(self.get_related_model(name), ()))
+                for name in self.list_relations))
         return base
+
+    @staticmethod
+    def _unloaded(model, listed) -> list:
+        """Deferred-column options for what `model` says no list reads (list_unloaded) and
+        the page does not list: read on first use, as any deferred column."""
+        return [defer(getattr(model, name)) for name in getattr(model, "list_unloaded", ())
+                if name not in listed]
 
     @contextlib.contextmanager
     def _refused_as_bad_request(self):

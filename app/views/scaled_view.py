@@ -35,6 +35,7 @@ class ScaledViewMixin:
         self.datamodel = IkuSQLAInterface.wrap(self.datamodel, self.search_relation_text,
                                                self.count_limit)
         super().__init__(**kwargs)
+        self.datamodel.listed = frozenset(self.list_columns)
         self.datamodel.list_relations = tuple(
             name for name in self.list_columns
             if not is_column_dotted(name) and self.datamodel.is_relation_many_to_one(name))

@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from wtforms import StringField
 
 from app.extensions import db
+from app.models.cycles import WorkItem
 from app.models.org import Competence, CompetenceRecord, Pelaksana, Position, Section
 from app.views.base import BaseModelView
 from app.views.counting import CappedCount, count_cap
@@ -348,3 +349,32 @@ def test_a_rest_call_reads_no_public_role_from_the_database(app, client, api_tok
     assert not [s for s in statements if "ab_role.name" in s or "ab_permission_view_role" in s]
     with app.test_request_context():
         assert not app.appbuilder.sm.is_item_public("can_read", "Pelaksana")
+
+
+def test_a_list_page_leaves_what_its_model_says_no_list_reads(app, db_session, statements,
+                                                            team, client, login):
+    """A work item's plan (JSON) is not read by a list page, of its rows or of its events'
+    items, unless the list shows it; an item's page still reads it, and the lists show the
+    same rows with no statement per row."""
+    from tests.views.test_cycles_support import start_cycle
+
+    cycle = start_cycle(db_session, team)
+    login(client, "karo")
+    for url in ("/workitemview/list/", "/workeventview/list/"):
+        client.get(url)
+        statements.clear()
+        page = client.get(url).get_data(as_text=True)
+        assert f"<td>{cycle.code}</td>" in page and "Jumlah Data:</strong> 0" not in page
+        pages = [s for s in statements if "LIMIT" in s and "FROM work_" in s]
+        assert len(pages) == 1 and len(statements) <= 7, statements
+        assert not [s for s in statements
+                    if "relative_deadline" in s or "participants" in s or ".details" in s]
+    item = db_session.scalars(select(WorkItem).where(WorkItem.documents.is_not(None))
+                              .order_by(WorkItem.position)).first()
+    statements.clear()
+    assert client.get(f"/tasks/item/{item.id}").status_code == 200
+    assert [s for s in statements if "work_item.documents" in s]
+
+    # a list that shows one of them reads it
+    assert len(IkuSQLAInterface._unloaded(WorkItem, frozenset({"documents"}))) == 2
+    assert len(IkuSQLAInterface._unloaded(WorkItem, frozenset())) == 3
