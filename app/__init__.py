@@ -92,7 +92,10 @@ def create_app(config_class=None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    from app import templating
     from app.web import init_routing
+
+    templating.install(app)
 
     init_routing(app)
     # FAB warns at every start about column types it cannot offer as list filters (Time, and
