@@ -53,12 +53,13 @@ class IkuSearchWidget(SearchWidget):
             form_html = str(super(SearchWidget, self).__call__(**kwargs))
             form_html = rendered[key] = form_html.replace(nonce, TOKEN.format("nonce")) \
                 if nonce else form_html
+        if nonce:  # first: what is put in next is data, in which the token is just text
+            form_html = form_html.replace(TOKEN.format("nonce"), nonce)
         for col, html in fields.items():
-            if html is None:
+            if html is None:  # a quoted token: within a JSON string a quote is escaped
                 form_html = form_html.replace(f'"{TOKEN.format(col)}"', _json(str(form[col]())))
-        form_html = form_html.replace(f'"{TOKEN.format("active")}"',
-                                      _json(self.filters.get_filters_values_tojson()))
-        return Markup(form_html.replace(TOKEN.format("nonce"), nonce) if nonce else form_html)
+        return Markup(form_html.replace(f'"{TOKEN.format("active")}"',
+                                        _json(self.filters.get_filters_values_tojson())))
 
 
 def _json(value) -> str:

@@ -328,6 +328,9 @@ def test_search_form_keeps_static_fields_and_rerenders_database_choices(app, cli
 
     filtered = f"?_flt_0_name=Budi&_flt_0_section={section.id}"
     ours = [search_form(), search_form(filtered), search_form()]
+    # what a user types is shown as typed, even the form's own placeholders
+    typed = search_form("?_flt_0_name=iku-search-nonce-token&_flt_1_name=iku-search-active-token")
+    assert '["iku-search-nonce-token"]' in typed and '["iku-search-active-token"]' in typed
     assert "__None\\u003c" not in ours[0]  # the blank choice of a relation reads "–"
     assert '[[\"name\", \"Starts with\", \"Budi\"]' not in ours[0]
     assert '"Budi"' in ours[1] and '"Budi"' not in ours[2]
