@@ -14,6 +14,8 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import MANYTOONE
 
 from app.models.audit import AuditAction
 from app.services import audit_read
@@ -47,7 +49,7 @@ FIELD_LABELS = {
     "pelaksana": _l("Pelaksana"), "competence": _l("Competence"), "parent": _l("Parent section"),
     "roles": _l("Roles"), "password": _l("Password"), "locked_at": _l("Locked at"),
     "username": _l("User Name"), "first_name": _l("First Name"), "last_name": _l("Last Name"),
-    "email": _l("Email"), "active": _l("Active"),
+    "email": _l("Email"), "active": _l("Active"), "version": _l("Version"),
 }  # fmt: skip
 # Keys of the details an event other than a record change carries (exports, imports, logins).
 DETAIL_LABELS = {
@@ -70,8 +72,11 @@ def _registry() -> dict:
                 continue
             label = RECORD_LABELS.get(table) or getattr(view, "list_title", None) or table
             entry = ext.get(table) or (model, label, {})
+            # only what the view names itself (lazy text): FAB fills every other column it
+            # shows with its own English ("Recorded By Id"), which hid the relation's label
             entry[2].update({k: v for k, v in (view.label_columns or {}).items()
-                             if k not in entry[2]})
+                             if k not in entry[2] and not (
+                                 type(v) is str and v == view._prettify_column(k))})
             for key in (table, model.__name__, getattr(view, "class_permission_name", None)):
                 if key:
                     ext.setdefault(key, entry)
@@ -93,15 +98,34 @@ def record_model(entity: str | None):
 
 
 def field_label(entity: str | None, name: str) -> str:
-    """A page's label for the field; "<relation>_id" reads as its relation."""
+    """A page's label for the field; a relation's key column reads as its relation, by the
+    relation's label or else by what its target record is called ("standard_id": Standar
+    Pelayanan)."""
     base = name[:-3] if name.endswith("_id") else name
     if base in FIELD_LABELS:
         return str(FIELD_LABELS[base])
-    labels = (_registry().get(entity or "") or (None, None, {}))[2]
+    model, _label, labels = _registry().get(entity or "") or (None, None, {})
     for key in (name, base):
         if key in labels:
             return str(labels[key])
-    return str(DETAIL_LABELS.get(name, name))
+    relation = _relation_of(model, name)
+    if relation is not None:
+        if relation.key in labels:
+            return str(labels[relation.key])
+        return record_label(relation.mapper.local_table.name)
+    return str(DETAIL_LABELS.get(name) or name.replace("_", " ").capitalize())
+
+
+def _relation_of(model, column: str):
+    """The many-to-one relation of `model` whose key is `column` (assignee_user_id:
+    assignee), if any."""
+    if model is None:
+        return None
+    for relation in sa_inspect(model).relationships:
+        if relation.direction is MANYTOONE and [c.key for c in relation.local_columns] == [
+                column]:
+            return relation
+    return None
 
 
 def changed_fields(entity: str | None, changes) -> list[tuple[str, object]]:

@@ -67,6 +67,7 @@ class OrgUnitView(BaseModelView):
         "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"),
         "section": _l("Served by section"), "head_name": _l("Head"),
         "head_title": _l("Head's title"), "head_email": _l("Head's email"), "active": _l("Active"),
+        "sort_order": _l("Order"),
     }  # fmt: skip
     validators_columns = {"head_email": EMAIL}
     add_form_extra_fields = edit_form_extra_fields = {"kind": enum_select(_l("Kind"), UNIT_KINDS)}

@@ -257,6 +257,48 @@ def test_an_entry_names_record_and_fields_by_their_labels(client, login, db_sess
         assert code not in text, code
 
 
+def test_a_change_names_every_field_in_indonesian(client, login, db_session):
+    """Fields only the trail shows (an evaluation's ratings, a supervision record's people, a
+    document's numbering) read in the reader's words, and a "<relation>_id" as its relation,
+    never FAB's English column name ("Recorded By Id")."""
+    entry_id = audit.log_event(db_session, "update", "supervision_record", entity_id=3, details={
+        "recorded_by_id": [None, 1], "supervisor_id": [None, 2]})
+    evaluation_id = audit.log_event(db_session, "update", "evaluation", entity_id=4, details={
+        "evaluator_overridden": [False, True], "behaviour_service": [None, "above"],
+        "rated_by_id": [None, 1], "report_id": [None, 9]})
+    document_id = audit.log_event(db_session, "update", "document", entity_id=5, details={
+        "verify_token": [None, "***"], "number_series": [None, "B"]})
+    db_session.commit()
+    login(client, "auditor")
+    text = " ".join(_text(client.get(f"/auditentryview/show/{pk}").get_data(as_text=True))
+                    for pk in (entry_id, evaluation_id, document_id))
+    for words in ("Dicatat oleh", "Atasan", "Penilai ditetapkan oleh biro",
+                  "Berorientasi Pelayanan", "Dinilai oleh", "Laporan", "Kode verifikasi",
+                  "Seri penomoran"):
+        assert words in text, words
+    for english in ("Recorded By", "Supervisor Id", "Evaluator Overridden", "Verify Token",
+                    "recorded_by", "behaviour_service"):
+        assert english not in text, english
+
+
+def test_no_relation_key_reads_as_an_id(app):
+    """Every audited model's "<relation>_id" column is named by a label of its own or by its
+    relation's, in the trail's words: none reads "... Id"."""
+    from flask_babel import force_locale
+
+    from app.views import audit_labels
+
+    with app.test_request_context(), force_locale("id"):
+        for table, (model, _label, _fields) in audit_labels._registry().items():
+            if table in ("audit_timeline", "audit_entry") or \
+                    table != getattr(model, "__tablename__", None):
+                continue  # the trail itself is never changed, only read
+            for column in model.__table__.columns:
+                if column.name.endswith("_id"):
+                    label = audit_labels.field_label(table, column.name)
+                    assert not label.endswith((" Id", " id", "_id")), (table, column.name, label)
+
+
 def test_the_trail_exports_what_the_page_shows(client, login, happenings):
     login(client, "auditor")
     response = client.get("/audittimelineview/export/csv?_flt_3_kind=cycle")

@@ -58,6 +58,10 @@ class DocumentView(ChoiceSearchMixin, BaseModelView):
         "created_at": _l("Created on"),
         "finalised_by": _l("Finalised by"), "finalised_at": _l("Finalised"),
         "signed_at": _l("Signed"), "superseded_by": _l("Superseded by"),
+        # read in the audit trail only: how the number was given, the step, the QR code's key
+        "number_manual": _l("Number entered by hand"), "number_seq": _l("Sequence number"),
+        "number_series": _l("Numbering series"), "number_year": _l("Number's year"),
+        "step_code": _l("Step"), "verify_token": _l("Verification code"),
     }  # fmt: skip
 
     def __init__(self, **kwargs):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.models.evaluation import Evaluation, EvaluationPeriod, EvaluationStatus, PeriodStatus
 from app.security import ROLE_ADMIN, ROLE_AUDITOR, ROLE_KEPALA_BIRO
 from app.views.base import BaseModelView
+from app.views.evaluation.forms import BEHAVIOUR_LABELS, COMPETENCE_LABELS
 from app.views.fields import enum_formatter
 
 SEES_ALL = {ROLE_ADMIN, ROLE_KEPALA_BIRO, ROLE_AUDITOR}
@@ -59,7 +60,15 @@ class EvaluationView(BaseModelView):
     base_order = ("id", "desc")
     label_columns = {"period": _l("Year"), "pelaksana": _l("Pelaksana"),
                      "evaluator": _l("Evaluator"), "status": _l("Status"),
-                     "predikat": _l("Predikat"), "rated_at": _l("Rated")}
+                     "predikat": _l("Predikat"), "rated_at": _l("Rated"),
+                     # the rest are read in the audit trail only (the evaluation's page has its
+                     # own words): each field of a change named as the forms name it
+                     "evaluator_overridden": _l("Evaluator chosen by the bureau"),
+                     **COMPETENCE_LABELS, "work_results": _l("Work results"),
+                     **BEHAVIOUR_LABELS, "behaviour": _l("Behaviour"), "notes": _l("Notes"),
+                     "rated_by": _l("Rated by"), "report": _l("Report"),
+                     "acknowledged": _l("Acknowledged"), "objection": _l("Objection"),
+                     "answered_at": _l("Answered")}
     formatters_columns = {"status": enum_formatter(STATUS_LABELS)}
 
     @expose("/show/<pk>")
