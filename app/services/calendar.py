@@ -10,11 +10,12 @@ the admin. Each public function that writes commits once, at its end.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import holidays as holidays_package
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, Time, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule
@@ -111,14 +112,26 @@ def load_schedule(session: Session, tz: str = DEFAULT_TZ) -> Schedule:
 
     A database whose hours were never seeded gets the default civil-service week rather than a
     schedule without working time (which would make every due-date computation fail)."""
-    rows = session.execute(select(WorkSchedule.weekday, WorkSchedule.start_time, WorkSchedule.end_time)).all()
-    days = set(session.scalars(select(Holiday.date).where(Holiday.active.is_(True))))
+    found = session.execute(_schedule_statement()).all()
+    rows = [(weekday, start, end) for weekday, start, end, _day in found if weekday is not None]
+    days = {day for weekday, _start, _end, day in found if weekday is None}
     if not rows:
         return Schedule.default(holidays=days, tz=tz)
     intervals: dict[int, list[tuple[dt.time, dt.time]]] = {}
     for weekday, start, end in rows:
         intervals.setdefault(weekday, []).append((start, end))
     return Schedule({wd: tuple(spans) for wd, spans in intervals.items()}, tz, frozenset(days))
+
+
+@functools.cache
+def _schedule_statement():
+    """The hours and the active holidays in one statement (each page computing an SLA reads
+    both: one round trip, not two), built once."""
+    hours = select(WorkSchedule.weekday, WorkSchedule.start_time, WorkSchedule.end_time,
+                   null().cast(Date).label("day"))
+    days = select(null().cast(Integer), null().cast(Time), null().cast(Time), Holiday.date
+                  ).where(Holiday.active.is_(True))
+    return union_all(hours, days)
 
 
 def shortest_workday_minutes(schedule: Schedule) -> int:

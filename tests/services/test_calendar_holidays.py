@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 from app.models.calendar import Holiday, HolidayCategory, HolidaySource, WorkSchedule
@@ -97,7 +97,11 @@ def test_load_schedule_uses_rows_and_active_holidays(session: Session) -> None:
     session.add(WorkSchedule(weekday=5, start_time=time(8), end_time=time(12), note="piket"))
     session.scalar(select(Holiday).where(Holiday.date == date(2026, 2, 16))).active = False
     session.commit()
+    statements: list[str] = []
+    event.listen(session.get_bind(), "before_cursor_execute",
+                 lambda _conn, _cursor, statement, *_rest: statements.append(statement))
     schedule = load_schedule(session)
+    assert len(statements) == 1  # the hours and the holidays in one round trip
     assert schedule.intervals[5] == ((time(8), time(12)),)
     assert schedule.weekly_minutes == 37.5 * 60 + 240
     assert date(2026, 2, 16) not in schedule.holidays
